@@ -1,0 +1,30 @@
+import type { Knex } from 'knex';
+import * as m0001 from './20261122000001_municipalities_and_users.js';
+import * as m0002 from './20261122000002_sessions_and_rate_limits.js';
+import * as m0003 from './20261122000003_applications_and_workflow.js';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Migrations are listed here rather than discovered on disk, so the same list runs from
+ * TypeScript (tsx) and from the compiled build without knex guessing file extensions.
+ * Add a new migration file, then add it to this list in order.
+ */
+const migrations: Record<string, Migration> = {
+  '20261122000001_municipalities_and_users': m0001,
+  '20261122000002_sessions_and_rate_limits': m0002,
+  '20261122000003_applications_and_workflow': m0003,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: () => Promise.resolve(Object.keys(migrations)),
+  getMigrationName: (name) => name,
+  getMigration: (name) => {
+    const migration = migrations[name];
+    if (!migration) throw new Error(`Unknown migration ${name}`);
+    return Promise.resolve(migration);
+  },
+};

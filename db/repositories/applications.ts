@@ -1,0 +1,131 @@
+import type { Knex } from 'knex';
+
+export interface ApplicationRow {
+  id: number;
+  reference: string | null;
+  service_slug: string;
+  service_version: number;
+  applicant_id: number;
+  created_by: number | null;
+  channel: string;
+  municipality: string | null;
+  department: string;
+  state: string;
+  status: string;
+  snapshot: string;
+  form_data: string;
+  outcome: string | null;
+  assigned_to: number | null;
+  sla_due_at: Date | string | null;
+  escalated: boolean | number;
+  submitted_at: Date | string | null;
+  decided_at: Date | string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  version: number;
+}
+
+export interface AuditEntry {
+  applicationId: number;
+  actorId: number | null;
+  actorRole: string;
+  event: string;
+  fromState: string;
+  toState: string;
+  fromStatus: string;
+  toStatus: string;
+  comment: string | null;
+  payload: Record<string, unknown> | null;
+  at: Date;
+}
+
+export interface ArmDeadline {
+  key: string;
+  event: string;
+  dueAt: Date;
+}
+
+export function applicationsRepository(db: Knex) {
+  return {
+    async findById(id: number, trx: Knex = db): Promise<ApplicationRow | undefined> {
+      return trx<ApplicationRow>('applications').where({ id }).first();
+    },
+
+    async insert(trx: Knex, row: Omit<ApplicationRow, 'id' | 'version'>): Promise<number> {
+      const [inserted] = await trx('applications').insert({ ...row, version: 1 }).returning<{ id: number }[]>('id');
+      if (!inserted) throw new Error('insert returned no id');
+      return inserted.id;
+    },
+
+    /** Updates only if nobody else changed the row since it was read; false means someone did. */
+    async updateIfVersion(
+      trx: Knex,
+      id: number,
+      version: number,
+      changes: Partial<Omit<ApplicationRow, 'id' | 'version'>>,
+    ): Promise<boolean> {
+      const count = await trx('applications')
+        .where({ id, version })
+        .update({ ...changes, version: version + 1 });
+      return count === 1;
+    },
+
+    async appendEvent(trx: Knex, e: AuditEntry): Promise<void> {
+      await trx('application_events').insert({
+        application_id: e.applicationId,
+        actor_id: e.actorId,
+        actor_role: e.actorRole,
+        event: e.event,
+        from_state: e.fromState,
+        to_state: e.toState,
+        from_status: e.fromStatus,
+        to_status: e.toStatus,
+        comment: e.comment,
+        payload: e.payload ? JSON.stringify(e.payload) : null,
+        created_at: e.at,
+      });
+    },
+
+    async events(applicationId: number): Promise<Record<string, unknown>[]> {
+      return db('application_events').where({ application_id: applicationId }).orderBy('id');
+    },
+
+    async replaceDeadlines(
+      trx: Knex,
+      applicationId: number,
+      plan: { cancelAll: boolean; cancel: string[]; arm: ArmDeadline[] },
+      now: Date,
+    ): Promise<void> {
+      if (plan.cancelAll) {
+        await trx('deadlines').where({ application_id: applicationId }).delete();
+        return;
+      }
+      const replaced = [...plan.cancel, ...plan.arm.map((d) => d.key)];
+      if (replaced.length > 0) {
+        await trx('deadlines').where({ application_id: applicationId }).whereIn('key', replaced).delete();
+      }
+      if (plan.arm.length > 0) {
+        await trx('deadlines').insert(
+          plan.arm.map((d) => ({
+            application_id: applicationId,
+            key: d.key,
+            event: d.event,
+            due_at: d.dueAt.getTime(),
+            created_at: now,
+          })),
+        );
+      }
+    },
+
+    /** Removes a deadline that is being fired; false when another sweeper fired it first. */
+    async takeDeadline(trx: Knex, deadlineId: number): Promise<boolean> {
+      return (await trx('deadlines').where({ id: deadlineId }).delete()) === 1;
+    },
+
+    async dueDeadlines(now: number, limit: number): Promise<{ id: number; application_id: number; event: string }[]> {
+      return db('deadlines').where('due_at', '<=', now).orderBy('due_at').limit(limit);
+    },
+  };
+}
+
+export type ApplicationsRepository = ReturnType<typeof applicationsRepository>;

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import cookieParser from 'cookie-parser';
+import { pinoHttp } from 'pino-http';
+import type { Knex } from 'knex';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Clock } from './clock.js';
+import type { Services } from './services/index.js';
+import { nodeModulesDir, publicDir, viewsDir } from './paths.js';
+import { layoutEngine } from './http/render.js';
+import { languageLocals } from './http/locals.js';
+import { currentUser, sessionMiddleware, takeFlash } from './http/session.js';
+import { csrfProtection, rateLimiter, securityHeaders, type RateLimitSettings } from './http/security.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { publicRoutes } from './routes/public.js';
+import { authRoutes } from './routes/auth.js';
+import { accountRoutes } from './routes/account.js';
+import './http/augment.js';
+
+export interface AppDependencies {
+  config: Config;
+  db: Knex;
+  logger: Logger;
+  clock: Clock;
+  services: Services;
+  limits?: Partial<Record<'signIn' | 'signUp', RateLimitSettings>>;
+}
+
+export const DEFAULT_LIMITS: Record<'signIn' | 'signUp', RateLimitSettings> = {
+  // The sixth failed sign-in within 15 minutes from one address is refused.
+  signIn: { windowMs: 15 * 60 * 1000, limit: 5 },
+  signUp: { windowMs: 60 * 60 * 1000, limit: 10 },
+};
+
+const STATIC_OPTIONS = { maxAge: '30d', immutable: false, index: false, fallthrough: true } as const;
+
+/** Builds the portal; tests build it with their own database, clock and limits. */
+export function createApp(deps: AppDependencies): Express {
+  const { config, db, logger, clock, services } = deps;
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('views', viewsDir);
+  app.set('view engine', 'ejs');
+  app.engine('ejs', layoutEngine(config.production));
+
+  app.use((req, res, next) => {
+    res.locals.requestId = randomUUID();
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => (res as express.Response).locals.requestId,
+      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') },
+      // Method, path and status only: no headers, cookies or query strings with personal data.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+    }),
+  );
+  app.use(securityHeaders(config));
+
+  // Static assets, served before sessions so they never create one. No CDN: all from here.
+  app.use('/static', express.static(publicDir, STATIC_OPTIONS));
+  app.use(
+    '/static/bootstrap',
+    express.static(path.join(nodeModulesDir, 'bootstrap', 'dist'), STATIC_OPTIONS),
+  );
+  app.use(
+    '/static/fonts/noto-sans-arabic',
+    express.static(path.join(nodeModulesDir, '@fontsource', 'noto-sans-arabic'), STATIC_OPTIONS),
+  );
+
+  app.use(cookieParser());
+  app.use(languageLocals);
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 300 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(sessionMiddleware(db, config));
+  app.use(currentUser(services.accounts, clock));
+  app.use((req, res, next) => {
+    res.locals.takeFlash = () => takeFlash(req);
+    next();
+  });
+  const csrf = csrfProtection();
+  app.use(csrf.protect);
+  app.use(csrf.exposeToken);
+
+  app.use(publicRoutes(db, config));
+  app.use(
+    authRoutes({
+      services,
+      logger,
+      config,
+      signInLimiter: rateLimiter(db, logger, 'signin', limits.signIn, { skipSuccessfulRequests: true }),
+      signUpLimiter: rateLimiter(db, logger, 'signup', limits.signUp),
+      rotateCsrf: csrf.rotate,
+      clock,
+    }),
+  );
+  app.use(accountRoutes(services, config));
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,27 @@
+import type { UserRow } from '../../db/repositories/users.js';
+import type { Lang, Translate } from '../i18n.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: number;
+    /** When the person signed in (ms); the session ends 12 hours later whatever happens. */
+    signedInAt?: number;
+    flash?: { kind: 'success' | 'info' | 'warning'; key: string }[];
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    lang: Lang;
+    dir: 'rtl' | 'ltr';
+    t: Translate;
+    user: UserRow | null;
+    csrf: () => string;
+    requestId: string;
+    currentPath: string;
+    pick: (value: { ar: string; en: string }) => string;
+    takeFlash: () => { kind: string; key: string }[];
+  }
+}
+
+export {};

@@ -1,0 +1,108 @@
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+import { csrfSync } from 'csrf-sync';
+import { rateLimit } from 'express-rate-limit';
+import type { Knex } from 'knex';
+import type { Config } from '../config.js';
+import { KnexRateLimitStore } from '../security/rate-limit-store.js';
+import { HttpError } from './errors.js';
+import { isUploadPath } from './upload-paths.js';
+import type { Logger } from '../logger.js';
+import { securityEvent } from '../logger.js';
+
+export function securityHeaders(config: Config): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        ...(config.production ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: config.production ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
+function isMultipart(contentType: string | undefined): boolean {
+  return (contentType ?? '').toLowerCase().startsWith('multipart/form-data');
+}
+
+/**
+ * CSRF (synchroniser token in the session). Multipart bodies are not parsed yet when this runs,
+ * so on registered upload paths they are checked by `afterUpload` right after multer parses
+ * them (see upload-paths.ts); elsewhere a multipart body has no readable token and is refused.
+ */
+export function csrfProtection() {
+  const sync = csrfSync({
+    getTokenFromRequest: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const fromBody = body?._csrf;
+      if (typeof fromBody === 'string') return fromBody;
+      const header = req.get('x-csrf-token');
+      return header ?? undefined;
+    },
+    skipCsrfProtection: (req) =>
+      (isMultipart(req.get('content-type')) && isUploadPath(req.path)) || req.path.startsWith('/api/'),
+    errorConfig: { statusCode: 403, message: 'invalid csrf token', code: 'EBADCSRFTOKEN' },
+  });
+  // Lazy: a token (and so a session) is made only when a page actually contains a form.
+  const exposeToken: RequestHandler = (req, res, next) => {
+    res.locals.csrf = () => sync.generateToken(req);
+    next();
+  };
+  const afterUpload: RequestHandler = (req, _res, next) => {
+    if (!sync.isRequestValid(req)) {
+      return next(Object.assign(new HttpError(403, 'invalid csrf token'), { code: 'EBADCSRFTOKEN' }));
+    }
+    next();
+  };
+  return {
+    protect: sync.csrfSynchronisedProtection,
+    exposeToken,
+    afterUpload,
+    /** A new token after sign-in, so one from before cannot be replayed. */
+    rotate: (req: Parameters<typeof sync.generateToken>[0]) => sync.generateToken(req, true),
+  };
+}
+
+export interface RateLimitSettings {
+  windowMs: number;
+  limit: number;
+}
+
+/**
+ * A rate limit whose counters live in the database. The key is the client address as Express
+ * sees it: with `trust proxy` set to the number of proxies, a forged X-Forwarded-For is ignored.
+ */
+export function rateLimiter(
+  db: Knex,
+  logger: Logger,
+  name: string,
+  settings: RateLimitSettings,
+  options: { skipSuccessfulRequests?: boolean } = {},
+): RequestHandler {
+  return rateLimit({
+    windowMs: settings.windowMs,
+    limit: settings.limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    skipSuccessfulRequests: options.skipSuccessfulRequests ?? false,
+    store: new KnexRateLimitStore(db, name),
+    validate: { trustProxy: false, xForwardedForHeader: false },
+    handler: (req, _res, next) => {
+      securityEvent(logger, 'rate_limited', { limiter: name, ip: req.ip, path: req.path });
+      next(new HttpError(429, 'rate limited'));
+    },
+  });
+}

@@ -1,0 +1,55 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createDb, migrateLatest } from '../db/connection.js';
+import { createServices } from './services/index.js';
+import { createApp } from './app.js';
+import { systemClock } from './clock.js';
+import { DEMO_PASSWORD, seedDemoAccounts } from './services/demo-seed.js';
+import { loadRegistry } from './boot.js';
+import { startBackgroundWork } from './background.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const db = createDb(config.databaseUrl);
+  await migrateLatest(db);
+  const registry = await loadRegistry();
+  const services = createServices({ db, config, clock: systemClock, logger, registry });
+  if (config.seedDemo) {
+    const seeded = await seedDemoAccounts(db, services.accounts, logger);
+    if (seeded.length > 0) {
+      console.log('\nDemo staff accounts (development only), password: ' + DEMO_PASSWORD);
+      for (const a of seeded) console.log(`  ${a.role.padEnd(10)} ${a.municipality.padEnd(9)} ${a.email}`);
+      console.log('');
+    }
+  }
+  const app = createApp({ config, db, logger, clock: systemClock, services });
+  const server = app.listen(config.port, () => {
+    logger.info({ port: config.port, url: config.baseUrl }, 'portal listening');
+  });
+  const work = config.runWorker ? startBackgroundWork({ services, db, logger, clock: systemClock }) : null;
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close(() => {
+      void work?.stop();
+      void db.destroy().then(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error('The portal could not start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root (where package.json is), found the same way from source and from dist/. */
+function findRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('package.json not found above ' + dir);
+    dir = parent;
+  }
+  return dir;
+}
+
+export const projectRoot = findRoot();
+export const viewsDir = path.join(projectRoot, 'views');
+export const publicDir = path.join(projectRoot, 'public');
+export const localesDir = path.join(projectRoot, 'server', 'locales');
+export const servicesDir = path.join(projectRoot, 'workflows', 'services');
+export const nodeModulesDir = path.join(projectRoot, 'node_modules');

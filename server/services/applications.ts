@@ -1,0 +1,58 @@
+import type { Knex } from 'knex';
+import { initialSnapshot, statusOf } from '../../workflows/engine.js';
+import type { Registry } from '../../workflows/registry.js';
+import type { PersistedSnapshot } from '../../workflows/types.js';
+import { applicationsRepository, type ApplicationRow } from '../../db/repositories/applications.js';
+import type { Clock } from '../clock.js';
+
+export type Channel = 'web' | 'counter' | 'phone' | 'email' | 'partner';
+export const CHANNELS: Channel[] = ['web', 'counter', 'phone', 'email', 'partner'];
+
+/** Starting an application: a draft on the newest version of the service, kept on that version. */
+export function applicationsService(deps: { db: Knex; registry: Registry; clock: Clock }) {
+  const { db, registry, clock } = deps;
+  const repo = applicationsRepository(db);
+
+  async function createDraft(input: {
+    serviceSlug: string;
+    applicantId: number;
+    createdBy?: number | null;
+    channel?: Channel;
+    municipality?: string | null;
+    formData?: Record<string, unknown>;
+  }): Promise<ApplicationRow> {
+    const definition = registry.latest(input.serviceSlug);
+    if (!definition) throw new Error(`unknown service ${input.serviceSlug}`);
+    const snapshot: PersistedSnapshot = initialSnapshot(definition, { applicantId: input.applicantId });
+    const now = clock.now();
+    const id = await repo.insert(db, {
+      reference: null,
+      service_slug: definition.slug,
+      service_version: definition.version,
+      applicant_id: input.applicantId,
+      created_by: input.createdBy ?? null,
+      channel: input.channel ?? 'web',
+      municipality: input.municipality ?? null,
+      department: definition.department,
+      state: String(snapshot.value),
+      status: statusOf(definition, snapshot),
+      snapshot: JSON.stringify(snapshot),
+      form_data: JSON.stringify(input.formData ?? {}),
+      outcome: null,
+      assigned_to: null,
+      sla_due_at: null,
+      escalated: false,
+      submitted_at: null,
+      decided_at: null,
+      created_at: now,
+      updated_at: now,
+    });
+    const row = await repo.findById(id);
+    if (!row) throw new Error('draft vanished after insert');
+    return row;
+  }
+
+  return { createDraft, findById: (id: number) => repo.findById(id), events: (id: number) => repo.events(id) };
+}
+
+export type ApplicationsService = ReturnType<typeof applicationsService>;

@@ -1,0 +1,146 @@
+import type { Knex } from 'knex';
+import { planEvent, REFUSAL_HTTP_STATUS, type RefusalCode } from '../../workflows/engine.js';
+import type { Calendar } from '../../workflows/calendar.js';
+import type { Registry } from '../../workflows/registry.js';
+import type { Effect, PersistedSnapshot, Role, WorkflowClock } from '../../workflows/types.js';
+import { applicationsRepository, type ApplicationRow } from '../../db/repositories/applications.js';
+import { outboxRepository, type OutboxRepository } from '../../db/repositories/outbox.js';
+import type { Clock } from '../clock.js';
+
+export interface ApplyEventRequest {
+  applicationId: number;
+  event: { type: string; [key: string]: unknown };
+  actor: { role: Role; userId: number | null };
+  /** The row version the person saw; a different one means someone acted first (409). */
+  expectedVersion?: number;
+  /** Set by the deadline sweeper: the deadline row this event fires (fired once, in the same transaction). */
+  deadlineId?: number;
+  /** Extra columns written with the event, e.g. the reference number at submission. */
+  extra?: Partial<Pick<ApplicationRow, 'reference' | 'form_data' | 'municipality' | 'assigned_to' | 'outcome'>>;
+}
+
+export type ApplyEventFailure = RefusalCode | 'not_found' | 'conflict';
+
+export type ApplyEventResult =
+  | { ok: true; application: ApplicationRow; from: string; to: string; toStatus: string }
+  | { ok: false; status: number; code: ApplyEventFailure; message: string };
+
+const DECIDED = new Set(['accepted', 'rejected']);
+
+class Conflict extends Error {}
+
+/**
+ * Effects with nothing to deliver yet: 'escalate' is already on the row (the `escalated` flag the
+ * supervisors' queue shows) and 'webhook' has no subscribers until partner webhooks exist.
+ */
+const NOT_DELIVERED = new Set(['escalate', 'webhook']);
+
+/** Outbox rows written for the workflow's effects; recipients are resolved at delivery. */
+function outboxEntries(application: ApplicationRow, effects: Effect[]) {
+  return effects.filter((effect) => !NOT_DELIVERED.has(effect.type)).map((effect) => ({
+    applicationId: application.id,
+    kind: effect.type,
+    payload: { ...effect.params, applicationId: application.id },
+  }));
+}
+
+/**
+ * One workflow event, one transaction (docs/decisions/0002): restore the snapshot on the
+ * application's own workflow version, let the pure planner check role, state and payload, then
+ * store the row (only if its version is unchanged), the audit entry, the outbox rows and the
+ * deadlines together, or nothing at all.
+ */
+export function applyEventService(deps: {
+  db: Knex;
+  registry: Registry;
+  clock: Clock;
+  calendar: Calendar;
+  outbox?: OutboxRepository;
+}) {
+  const { db, registry, clock, calendar } = deps;
+  const applications = applicationsRepository(db);
+  const outbox = deps.outbox ?? outboxRepository(db);
+
+  return async function applyEvent(request: ApplyEventRequest): Promise<ApplyEventResult> {
+    const row = await applications.findById(request.applicationId);
+    if (!row) return { ok: false, status: 404, code: 'not_found', message: 'no such application' };
+    if (request.expectedVersion !== undefined && request.expectedVersion !== row.version) {
+      return { ok: false, status: 409, code: 'conflict', message: 'the application changed since it was read' };
+    }
+    const definition = registry.get(row.service_slug, row.service_version);
+    if (!definition) throw new Error(`workflow ${row.service_slug}@${row.service_version} is not registered`);
+    const now = clock.now();
+    const plan = planEvent({
+      definition,
+      persisted: JSON.parse(row.snapshot) as PersistedSnapshot,
+      event: request.event,
+      actor: request.actor,
+      now,
+      calendar,
+    });
+    if (!plan.ok) return { ok: false, status: REFUSAL_HTTP_STATUS[plan.code], code: plan.code, message: plan.message };
+
+    const context = plan.persisted.context as { clock?: WorkflowClock; escalated?: boolean };
+    const slaDue = context.clock?.deadlines.sla;
+    const changes: Partial<ApplicationRow> = {
+      ...request.extra,
+      state: plan.to,
+      status: plan.toStatus,
+      snapshot: JSON.stringify(plan.persisted),
+      escalated: context.escalated === true,
+      updated_at: now,
+      // The due time stays on a decided application, so reports can tell whether it was met.
+      ...(slaDue ? { sla_due_at: new Date(slaDue) } : plan.sla === 'paused' ? { sla_due_at: null } : {}),
+      ...(plan.fromStatus === 'draft' && plan.toStatus !== 'draft' ? { submitted_at: now } : {}),
+      ...(DECIDED.has(plan.toStatus) && plan.toStatus !== plan.fromStatus ? { decided_at: now } : {}),
+    };
+    try {
+      await db.transaction(async (trx) => {
+        if (request.deadlineId !== undefined && !(await applications.takeDeadline(trx, request.deadlineId))) {
+          throw new Conflict('deadline already fired');
+        }
+        if (!(await applications.updateIfVersion(trx, row.id, row.version, changes))) {
+          throw new Conflict('someone else changed the application first');
+        }
+        await applications.appendEvent(trx, {
+          applicationId: row.id,
+          actorId: request.actor.userId,
+          actorRole: request.actor.role,
+          event: plan.event.type,
+          fromState: plan.from,
+          toState: plan.to,
+          fromStatus: plan.fromStatus,
+          toStatus: plan.toStatus,
+          comment: plan.comment,
+          payload: payloadOf(plan.event),
+          at: now,
+        });
+        await outbox.add(trx, outboxEntries(row, plan.effects), now);
+        await applications.replaceDeadlines(
+          trx,
+          row.id,
+          {
+            cancelAll: plan.timers.cancelAll,
+            cancel: plan.timers.cancel,
+            arm: plan.timers.arm.map((t) => ({ key: t.key, event: t.event, dueAt: new Date(t.dueAt ?? now) })),
+          },
+          now,
+        );
+      });
+    } catch (err) {
+      if (err instanceof Conflict) return { ok: false, status: 409, code: 'conflict', message: err.message };
+      throw err;
+    }
+    const application = await applications.findById(row.id);
+    if (!application) throw new Error('application vanished after update');
+    return { ok: true, application, from: plan.from, to: plan.to, toStatus: plan.toStatus };
+  };
+}
+
+/** What the event carried besides its type, actor, time and comment (e.g. the inspection date). */
+function payloadOf(event: Record<string, unknown>): Record<string, unknown> | null {
+  const { type: _t, actor: _a, at: _at, comment: _c, ...rest } = event;
+  return Object.keys(rest).length > 0 ? rest : null;
+}
+
+export type ApplyEvent = ReturnType<typeof applyEventService>;

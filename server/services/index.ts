@@ -1,0 +1,54 @@
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { createCalendar } from '../../workflows/calendar.js';
+import type { Registry } from '../../workflows/registry.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import { accountsService } from './accounts.js';
+import { applicationsService } from './applications.js';
+import { applyEventService } from './apply-event.js';
+import { deadlineSweeper } from './deadline-sweeper.js';
+import { outboxHandlers } from './deliveries.js';
+import { createMailer, type Mailer } from './mailer.js';
+import { outboxWorker } from './outbox-worker.js';
+
+export interface Dependencies {
+  db: Knex;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  registry: Registry;
+  mailer?: Mailer;
+}
+
+/** Every use case, wired in one place; routes and workers receive this object. */
+export function createServices(deps: Dependencies) {
+  const { db, config, clock, logger, registry } = deps;
+  const calendar = createCalendar(config.calendar);
+  const mailer =
+    deps.mailer ??
+    createMailer({
+      smtpUrl: config.smtpUrl,
+      from: config.mailFrom,
+      dir: path.join(config.dataDir, 'mail'),
+      host: new URL(config.baseUrl).hostname,
+    });
+  const applyEvent = applyEventService({ db, registry, clock, calendar });
+  return {
+    registry,
+    calendar,
+    accounts: accountsService(db, clock),
+    applications: applicationsService({ db, registry, clock }),
+    applyEvent,
+    outbox: outboxWorker({
+      db,
+      clock,
+      logger,
+      handlers: outboxHandlers({ db, registry, mailer, clock, baseUrl: config.baseUrl }),
+    }),
+    deadlines: deadlineSweeper({ db, clock, logger, applyEvent }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

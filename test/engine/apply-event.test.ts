@@ -1,0 +1,140 @@
+import { expect } from 'chai';
+import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
+import { makeResident, makeStaff, type Person } from '../support/people.js';
+import { applyEventService } from '../../server/services/apply-event.js';
+import { outboxRepository } from '../../db/repositories/outbox.js';
+
+describe(`Applying workflow events through the database (${dbLabel})`, () => {
+  let ctx: TestContext;
+  let applicant: Person;
+  let reviewer: Person;
+  let otherReviewer: Person;
+
+  beforeEach(async () => {
+    ctx = await createTestContext();
+    applicant = await makeResident(ctx);
+    reviewer = await makeStaff(ctx, 'reviewer');
+    otherReviewer = await makeStaff(ctx, 'reviewer');
+  });
+  afterEach(() => ctx.close());
+
+  const as = (p: Person) => ({ role: p.role, userId: p.id });
+
+  async function underReview(): Promise<number> {
+    const draft = await ctx.services.applications.createDraft({
+      serviceSlug: 'residence-certificate',
+      applicantId: applicant.id,
+      municipality: 'capital',
+    });
+    expect((await ctx.services.applyEvent({ applicationId: draft.id, event: { type: 'SUBMIT' }, actor: as(applicant) })).ok).to.equal(true);
+    const started = await ctx.services.applyEvent({ applicationId: draft.id, event: { type: 'START_REVIEW' }, actor: as(reviewer) });
+    expect(started.ok, JSON.stringify(started)).to.equal(true);
+    return draft.id;
+  }
+
+  const count = async (table: string, applicationId: number) =>
+    Number((await ctx.db(table).where({ application_id: applicationId }).count({ n: '*' }))[0]?.n);
+
+  it('when an application is submitted, then its status, audit row, outbox rows and SLA deadline are stored together', async () => {
+    const draft = await ctx.services.applications.createDraft({ serviceSlug: 'residence-certificate', applicantId: applicant.id, municipality: 'capital' });
+    const result = await ctx.services.applyEvent({ applicationId: draft.id, event: { type: 'SUBMIT' }, actor: as(applicant) });
+    expect(result.ok).to.equal(true);
+    const row = await ctx.services.applications.findById(draft.id);
+    expect(row).to.include({ status: 'submitted', state: 'submitted', version: 2 });
+    expect(row?.submitted_at).to.not.equal(null);
+    expect(row?.sla_due_at).to.not.equal(null);
+    const events = await ctx.services.applications.events(draft.id);
+    expect(events).to.have.length(1);
+    expect(events[0]).to.include({ event: 'SUBMIT', from_state: 'draft', to_state: 'submitted', actor_role: 'applicant', actor_id: applicant.id });
+    expect(await count('outbox', draft.id)).to.be.greaterThan(0);
+    const deadlines = await ctx.db('deadlines').where({ application_id: draft.id });
+    expect(deadlines.map((d: { key: string }) => d.key)).to.include('sla');
+  });
+
+  it('when a role that may not take an event sends it, then it gets 403 and nothing is written', async () => {
+    const id = await underReview();
+    const before = await ctx.services.applications.findById(id);
+    const eventsBefore = await count('application_events', id);
+    const result = await ctx.services.applyEvent({ applicationId: id, event: { type: 'ACCEPT' }, actor: as(applicant) });
+    expect(result).to.include({ ok: false, status: 403, code: 'forbidden' });
+    expect(await ctx.services.applications.findById(id)).to.deep.equal(before);
+    expect(await count('application_events', id)).to.equal(eventsBefore);
+  });
+
+  it('when an event is impossible in the current state, then it gets 409 and nothing is written', async () => {
+    const draft = await ctx.services.applications.createDraft({ serviceSlug: 'residence-certificate', applicantId: applicant.id, municipality: 'capital' });
+    const result = await ctx.services.applyEvent({ applicationId: draft.id, event: { type: 'ACCEPT' }, actor: as(reviewer) });
+    expect(result).to.include({ ok: false, status: 409, code: 'not_possible' });
+    expect(await count('application_events', draft.id)).to.equal(0);
+  });
+
+  for (const [label, comment] of [['no', undefined], ['an empty', ''], ['a whitespace-only', '   \n\t ']] as const) {
+    it(`when a reviewer rejects with ${label} comment, then it is refused and nothing changes`, async () => {
+      const id = await underReview();
+      const result = await ctx.services.applyEvent({ applicationId: id, event: { type: 'REJECT', ...(comment === undefined ? {} : { comment }) }, actor: as(reviewer) });
+      expect(result).to.include({ ok: false, code: 'comment_required' });
+      expect((await ctx.services.applications.findById(id))?.status).to.equal('in_review');
+    });
+  }
+
+  it('when a reviewer rejects with a reason, then the reason is in the audit trail and the query window opens', async () => {
+    const id = await underReview();
+    const result = await ctx.services.applyEvent({ applicationId: id, event: { type: 'REJECT', comment: 'The lease has expired.' }, actor: as(reviewer) });
+    expect(result.ok).to.equal(true);
+    const last = (await ctx.services.applications.events(id)).at(-1);
+    expect(last).to.include({ event: 'REJECT', comment: 'The lease has expired.', to_status: 'rejected' });
+    const keys = (await ctx.db('deadlines').where({ application_id: id })).map((d: { key: string }) => d.key);
+    expect(keys).to.deep.equal(['queryWindow']);
+    expect((await ctx.services.applications.findById(id))?.decided_at).to.not.equal(null);
+  });
+
+  it('when two reviewers decide at the same moment, then exactly one succeeds and the other gets 409', async () => {
+    const id = await underReview();
+    const results = await Promise.all([
+      ctx.services.applyEvent({ applicationId: id, event: { type: 'ACCEPT' }, actor: as(reviewer) }),
+      ctx.services.applyEvent({ applicationId: id, event: { type: 'REJECT', comment: 'Incomplete documents.' }, actor: as(otherReviewer) }),
+    ]);
+    const ok = results.filter((r) => r.ok);
+    const refused = results.filter((r) => !r.ok);
+    expect(ok).to.have.length(1);
+    expect(refused).to.have.length(1);
+    expect(refused[0]).to.include({ status: 409 });
+    const events = await ctx.services.applications.events(id);
+    expect(events.filter((e) => e.event === 'ACCEPT' || e.event === 'REJECT')).to.have.length(1);
+  });
+
+  it('when the person acted on an older version of the application, then the event gets 409', async () => {
+    const id = await underReview();
+    const seen = (await ctx.services.applications.findById(id))!.version;
+    await ctx.services.applyEvent({ applicationId: id, event: { type: 'REQUEST_INFO', comment: 'Please add the lease.' }, actor: as(reviewer) });
+    const late = await ctx.services.applyEvent({ applicationId: id, event: { type: 'ACCEPT' }, actor: as(otherReviewer), expectedVersion: seen });
+    expect(late).to.include({ ok: false, status: 409, code: 'conflict' });
+  });
+
+  it('when writing the outbox fails, then the application, audit trail and deadlines stay exactly as before', async () => {
+    const id = await underReview();
+    const real = outboxRepository(ctx.db);
+    const failing = { ...real, add: () => Promise.reject(new Error('disk full')) };
+    const applyEvent = applyEventService({ db: ctx.db, registry: ctx.services.registry, clock: ctx.clock, calendar: ctx.services.calendar, outbox: failing });
+    const row = await ctx.services.applications.findById(id);
+    const events = await ctx.services.applications.events(id);
+    const deadlines = await ctx.db('deadlines').where({ application_id: id }).orderBy('id');
+    let error: unknown;
+    try {
+      await applyEvent({ applicationId: id, event: { type: 'REJECT', comment: 'No proof of address.' }, actor: as(reviewer) });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.be.instanceOf(Error);
+    expect(await ctx.services.applications.findById(id)).to.deep.equal(row);
+    expect(await ctx.services.applications.events(id)).to.deep.equal(events);
+    expect(await ctx.db('deadlines').where({ application_id: id }).orderBy('id')).to.deep.equal(deadlines);
+  });
+
+  it('when an unknown event type is sent, then it is refused without touching the application', async () => {
+    const id = await underReview();
+    const result = await ctx.services.applyEvent({ applicationId: id, event: { type: 'xstate.init' }, actor: as(reviewer) });
+    expect(result.ok).to.equal(false);
+    expect(await count('application_events', id)).to.equal(2);
+  });
+});

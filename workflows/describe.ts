@@ -1,0 +1,90 @@
+/**
+ * Read-only views of a workflow for pages and reports: where an application stands, the list of
+ * states for filters, the applicant's steps for the service guide, and moving a stored snapshot
+ * onto a newer version of its service.
+ */
+import type { AnyStateNode, StateValue } from 'xstate';
+import {
+  initialMachineSnapshot,
+  persist,
+  restoreSnapshot,
+  stateMetaOf,
+  topStateKey,
+  topStateNode,
+} from './machine-introspection.js';
+import type { Localized, PersistedSnapshot, PublicStatus, ServiceDefinition, SlaState, StateMeta } from './types.js';
+
+export interface StateDescription {
+  state: string;
+  status: PublicStatus;
+  label: Localized;
+  sla: SlaState;
+  final: boolean;
+}
+
+export interface GuideStep {
+  key: string;
+  label: Localized;
+}
+
+/** Where an application stands (null: not created yet, i.e. the initial draft). */
+export function describeState(
+  definition: ServiceDefinition,
+  persisted: PersistedSnapshot | null,
+): StateDescription & { escalated: boolean; deadlines: Record<string, string> } {
+  const machine = definition.workflow.machine;
+  const snapshot = persisted ? restoreSnapshot(machine, persisted) : initialMachineSnapshot(machine);
+  const node = topStateNode(machine, snapshot.value);
+  const context = snapshot.context as { escalated?: boolean; clock?: { deadlines?: Record<string, string> } };
+  return {
+    ...describeNode(node),
+    escalated: context.escalated === true,
+    deadlines: { ...(context.clock?.deadlines ?? {}) },
+  };
+}
+
+/** Every top-level state in declaration order, for filters and reports. */
+export function describeStates(definition: ServiceDefinition): StateDescription[] {
+  return (Object.values(definition.workflow.machine.root.states) as AnyStateNode[]).map(describeNode);
+}
+
+/**
+ * The applicant-visible steps of the service, in order: the guide's own `steps` when given,
+ * otherwise the `guide` text of the workflow's states in declaration order.
+ */
+export function describeSteps(definition: ServiceDefinition): GuideStep[] {
+  if (definition.guide.steps && definition.guide.steps.length > 0) {
+    return definition.guide.steps.map((label, index) => ({ key: `step-${index + 1}`, label }));
+  }
+  return (Object.values(definition.workflow.machine.root.states) as AnyStateNode[]).flatMap((node) => {
+    const guide = stateMetaOf(node)?.guide;
+    return guide ? [{ key: node.key, label: guide }] : [];
+  });
+}
+
+/**
+ * Moves a snapshot stored under `fromVersion` onto `definition` (a later version), following its
+ * `migrateFrom.states` map; states not in the map keep their name. Throws when that is impossible.
+ */
+export function migrateSnapshot(definition: ServiceDefinition, persisted: PersistedSnapshot, fromVersion: number): PersistedSnapshot {
+  if (fromVersion === definition.version) return persisted;
+  const migration = definition.migrateFrom;
+  const name = `${definition.slug}@${definition.version}`;
+  if (!migration || migration.version !== fromVersion) {
+    throw new Error(`${name}: no migration from version ${fromVersion}`);
+  }
+  const machine = definition.workflow.machine;
+  const oldState = topStateKey(persisted.value);
+  const newState = migration.states[oldState] ?? oldState;
+  const node = (machine.root.states as Record<string, AnyStateNode | undefined>)[newState];
+  if (!node) throw new Error(`${name}: state "${oldState}" of version ${fromVersion} has no counterpart`);
+  const value = (newState === oldState && typeof persisted.value === 'object' ? persisted.value : newState) as StateValue;
+  const initial = initialMachineSnapshot(machine).context as Record<string, unknown>;
+  const resolved = machine.resolveState({ value, context: { ...initial, ...persisted.context } });
+  return persist(machine, resolved);
+}
+
+function describeNode(node: AnyStateNode): StateDescription {
+  const meta = stateMetaOf(node) as StateMeta;
+  return { state: node.key, status: meta.status, label: meta.label, sla: meta.sla, final: node.type === 'final' };
+}

@@ -1,0 +1,43 @@
+/**
+ * Identifiers people type: personal number (CPR), commercial registration (CR) and mobile.
+ * Each normaliser returns the canonical form or null when the input is not valid.
+ * Arabic-Indic digits (٠١٢٣٤٥٦٧٨٩) are accepted and turned into ASCII digits.
+ */
+
+export function toAsciiDigits(value: string): string {
+  return value
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+}
+
+function compact(value: string): string {
+  return toAsciiDigits(value).replace(/[\s\u200e\u200f]/g, '');
+}
+
+/** A CPR is exactly 9 digits. */
+export function normaliseCpr(value: string): string | null {
+  const v = compact(value);
+  return /^\d{9}$/.test(v) ? v : null;
+}
+
+/** A CR number is 1 to 8 digits, optionally a dash and a branch number of 1 to 4 digits. */
+export function normaliseCr(value: string): string | null {
+  const v = compact(value);
+  const m = /^(\d{1,8})(?:[-/](\d{1,4}))?$/.exec(v);
+  if (!m) return null;
+  return m[2] ? `${m[1]}-${m[2]}` : (m[1] ?? null);
+}
+
+/** Bahraini mobile numbers: 8 digits starting with 3 or 6, with or without +973 / 00973. */
+export function normaliseMobile(value: string): string | null {
+  const v = compact(value).replace(/[-()]/g, '');
+  const m = /^(?:\+973|00973)?([36]\d{7})$/.exec(v);
+  return m ? `+973${m[1]}` : null;
+}
+
+/** A pragmatic e-mail check (one @, a dot in the domain, no spaces), lower-cased. */
+export function normaliseEmail(value: string): string | null {
+  const v = value.trim().toLowerCase();
+  if (v.length > 254) return null;
+  return /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(v) ? v : null;
+}

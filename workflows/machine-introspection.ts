@@ -1,0 +1,106 @@
+/**
+ * Reading a workflow machine as data: its state nodes, transitions and their meta, and the
+ * restoring of persisted snapshots. Shared by the engine and the checker.
+ */
+import { createActor, initialTransition, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type AnyTransitionDefinition, type Snapshot } from 'xstate';
+import type { PersistedSnapshot, StateMeta, TimerSpec, TransitionMeta, WorkflowInput } from './types.js';
+
+export function stateMetaOf(node: AnyStateNode): StateMeta | undefined {
+  return node.meta as StateMeta | undefined;
+}
+
+export function transitionMetaOf(transition: AnyTransitionDefinition): TransitionMeta | undefined {
+  return transition.meta as TransitionMeta | undefined;
+}
+
+/** Every state node below the root, depth first in declaration order. */
+export function allStateNodes(machine: AnyStateMachine): AnyStateNode[] {
+  const nodes: AnyStateNode[] = [];
+  const visit = (node: AnyStateNode): void => {
+    for (const child of Object.values(node.states) as AnyStateNode[]) {
+      nodes.push(child);
+      visit(child);
+    }
+  };
+  visit(machine.root);
+  return nodes;
+}
+
+/** The transitions declared on a node itself (events, `onDone`, `always`), not its ancestors'. */
+export function ownTransitions(node: AnyStateNode): AnyTransitionDefinition[] {
+  return [...[...node.transitions.values()].flat(), ...(node.always ?? [])];
+}
+
+/** 'under_review', 'clearances.traffic.pending'. */
+export function pathOf(node: AnyStateNode): string {
+  return node.path.join('.');
+}
+
+/** Events raised by XState itself (done events, eventless transitions), never sent by a person. */
+export function isInternalEvent(type: string): boolean {
+  return type === '' || type.startsWith('xstate.');
+}
+
+export function describeEvent(type: string): string {
+  if (type === '') return 'always';
+  if (type.startsWith('xstate.done.state.')) return 'onDone';
+  return type;
+}
+
+/** Event types a person or the system may send to this machine. */
+export function externalEventTypes(machine: AnyStateMachine): Set<string> {
+  const types = new Set<string>();
+  for (const node of allStateNodes(machine)) {
+    for (const transition of ownTransitions(node)) {
+      if (!isInternalEvent(transition.eventType)) types.add(transition.eventType);
+    }
+  }
+  return types;
+}
+
+/** The top-level state of a snapshot value: 'under_review' or, for `{ clearances: … }`, 'clearances'. */
+export function topStateKey(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) {
+    const [key] = Object.keys(value);
+    if (key !== undefined) return key;
+  }
+  throw new Error(`workflow: cannot read a state from ${JSON.stringify(value)}`);
+}
+
+export function topStateNode(machine: AnyStateMachine, value: unknown): AnyStateNode {
+  const key = topStateKey(value);
+  const node = (machine.root.states as Record<string, AnyStateNode | undefined>)[key];
+  if (!node) throw new Error(`workflow ${machine.id}: no state "${key}"`);
+  return node;
+}
+
+/** Deadlines armed by the active state nodes, by key. */
+export function activeTimers(snapshot: AnyMachineSnapshot): Map<string, TimerSpec> {
+  const timers = new Map<string, TimerSpec>();
+  for (const meta of Object.values(snapshot.getMeta()) as (StateMeta | undefined)[]) {
+    for (const timer of meta?.timers ?? []) timers.set(timer.key, timer);
+  }
+  return timers;
+}
+
+export function initialMachineSnapshot(machine: AnyStateMachine, input?: WorkflowInput): AnyMachineSnapshot {
+  return initialTransition(machine, input ?? {})[0] as AnyMachineSnapshot;
+}
+
+/**
+ * A machine snapshot from the stored JSON, the documented v5 way: an actor created with the
+ * snapshot and never started, so nothing runs.
+ */
+export function restoreSnapshot(machine: AnyStateMachine, persisted: PersistedSnapshot): AnyMachineSnapshot {
+  if (typeof persisted !== 'object' || persisted === null || !('value' in persisted) || !('context' in persisted)) {
+    throw new Error(`workflow ${machine.id}: the stored snapshot has no value or context`);
+  }
+  topStateNode(machine, persisted.value);
+  return createActor(machine, { snapshot: persisted as unknown as Snapshot<unknown> }).getSnapshot() as AnyMachineSnapshot;
+}
+
+export function persist(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): PersistedSnapshot {
+  // A JSON round trip proves the snapshot is storable and detaches it from XState's objects.
+  return JSON.parse(JSON.stringify(machine.getPersistedSnapshot(snapshot))) as PersistedSnapshot;
+}
