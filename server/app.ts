@@ -17,6 +17,7 @@ import { errorHandler, notFound } from './http/errors.js';
 import { publicRoutes } from './routes/public.js';
 import { authRoutes } from './routes/auth.js';
 import { accountRoutes } from './routes/account.js';
+import { catalogueRoutes } from './routes/catalogue.js';
 import './http/augment.js';
 
 export interface AppDependencies {
@@ -107,6 +108,7 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   app.use(accountRoutes(services, config));
+  app.use(catalogueRoutes(services));
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { accountsService } from './accounts.js';
 import { applicationsService } from './applications.js';
 import { applyEventService } from './apply-event.js';
+import { catalogueService } from './catalogue.js';
 import { deadlineSweeper } from './deadline-sweeper.js';
 import { outboxHandlers } from './deliveries.js';
 import { createMailer, type Mailer } from './mailer.js';
@@ -39,6 +40,7 @@ export function createServices(deps: Dependencies) {
     registry,
     calendar,
     accounts: accountsService(db, clock),
+    catalogue: catalogueService(registry),
     applications: applicationsService({ db, registry, clock }),
     applyEvent,
     outbox: outboxWorker({

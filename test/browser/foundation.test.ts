@@ -10,7 +10,18 @@ import {
 } from '../support/browser.js';
 import { VALID_PASSWORD } from '../support/http.js';
 
-const PAGES = ['/', '/signup', '/signup/resident', '/signup/investor', '/signin', '/no-such-page'];
+const PAGES = [
+  '/',
+  '/signup',
+  '/signup/resident',
+  '/signup/investor',
+  '/signin',
+  '/no-such-page',
+  '/services',
+  '/services?q=zzz',
+  '/services/residence-certificate',
+  '/services/building-completion-certificate',
+];
 
 describe('The foundation pages in a real browser', () => {
   let b: BrowserContext;
@@ -44,7 +55,7 @@ describe('The foundation pages in a real browser', () => {
         await page.goto(b.baseUrl + path);
         expect(await page.getAttribute('html', 'lang')).to.equal(lang);
         await expectNoAxeViolations(page, `${path} (${lang})`);
-        await screenshot(page, `foundation-${lang}${path.replace(/\//g, '_') || '_home'}`);
+        await screenshot(page, `foundation-${lang}${path.replace(/[/?=]/g, '_')}`);
       });
     }
 
