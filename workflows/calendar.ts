@@ -134,5 +134,6 @@ function isIsoDate(value: string): boolean {
 }
 
 function assertInstant(value: Date, name: string): void {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new Error(`calendar: ${name} is not a valid date`);
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+    throw new Error(`calendar: ${name} is not a valid date`);
 }

@@ -44,6 +44,9 @@ export const APPLICANT_KINDS = [
 export type ApplicantKind = (typeof APPLICANT_KINDS)[number]['key'];
 export const APPLICANT_KIND_KEYS = APPLICANT_KINDS.map((a) => a.key) as [ApplicantKind, ...ApplicantKind[]];
 
-export function labelOf(list: readonly { key: string; label: Localized }[], key: string): Localized | undefined {
+export function labelOf(
+  list: readonly { key: string; label: Localized }[],
+  key: string,
+): Localized | undefined {
   return list.find((item) => item.key === key)?.label;
 }

@@ -31,17 +31,22 @@ export function checkDefinitions(definitions: readonly ServiceDefinition[]): Che
     if (!migration) continue;
     const previous = definitions.find((d) => d.slug === definition.slug && d.version === migration.version);
     if (!previous) {
-      problems.push(problem(id, 'migrateFrom', `version ${migration.version} is not among the loaded definitions`));
+      problems.push(
+        problem(id, 'migrateFrom', `version ${migration.version} is not among the loaded definitions`),
+      );
       continue;
     }
     const oldStates = previous.workflow.machine.root.states as Record<string, AnyStateNode>;
     const newStates = definition.workflow.machine.root.states as Record<string, AnyStateNode>;
     for (const source of Object.keys(migration.states)) {
-      if (!(source in oldStates)) problems.push(problem(id, 'migrateFrom', `version ${migration.version} has no state "${source}"`));
+      if (!(source in oldStates))
+        problems.push(problem(id, 'migrateFrom', `version ${migration.version} has no state "${source}"`));
     }
     for (const [key, node] of Object.entries(oldStates)) {
       if (node.type !== 'final' && !(key in migration.states) && !(key in newStates)) {
-        problems.push(problem(id, 'migrateFrom', `state "${key}" of version ${migration.version} has no counterpart`));
+        problems.push(
+          problem(id, 'migrateFrom', `state "${key}" of version ${migration.version} has no counterpart`),
+        );
       }
     }
   }
@@ -64,7 +69,8 @@ export function checkDefinition(definition: ServiceDefinition): CheckProblem[] {
   checkMigration(definition, report);
 
   const { workflow: _workflow, ...data } = definition;
-  for (const path of findTodos(data)) report(subjectOfPath(definition, path), `${describePath(path)} starts with TODO`);
+  for (const path of findTodos(data))
+    report(subjectOfPath(definition, path), `${describePath(path)} starts with TODO`);
   return problems;
 }
 
@@ -76,10 +82,14 @@ type Report = (subject: string, problem: string) => void;
 
 function checkGuide(definition: ServiceDefinition, report: Report): void {
   const { guide } = definition;
-  if (!Number.isInteger(guide.slaDays) || guide.slaDays <= 0) report('guide', 'slaDays is not set (working days, > 0)');
-  if (!Number.isInteger(guide.queryWindowDays) || guide.queryWindowDays <= 0) report('guide', 'queryWindowDays must be > 0');
+  if (!Number.isInteger(guide.slaDays) || guide.slaDays <= 0)
+    report('guide', 'slaDays is not set (working days, > 0)');
+  if (!Number.isInteger(guide.queryWindowDays) || guide.queryWindowDays <= 0)
+    report('guide', 'queryWindowDays must be > 0');
   if (guide.fee.note) checkLocalized(guide.fee.note, 'fee.note', (text) => report('guide', text));
-  guide.steps?.forEach((step, index) => checkLocalized(step, `steps.${index}`, (text) => report('guide', text)));
+  guide.steps?.forEach((step, index) =>
+    checkLocalized(step, `steps.${index}`, (text) => report('guide', text)),
+  );
   if (externalEventTypes(definition.workflow.machine).has('FEE_PAID') && guide.fee.amount <= 0) {
     report('guide', 'the workflow collects a fee but fee.amount is 0');
   }
@@ -107,7 +117,10 @@ function checkFields(definition: ServiceDefinition, report: Report): void {
     const say = (text: string): void => report(subject, text);
     checkLocalized(field.label, 'label', say);
     if (field.hint) checkLocalized(field.hint, 'hint', say);
-    if (field.type === 'file' && !definition.guide.documents.some((document) => document.key === field.document)) {
+    if (
+      field.type === 'file' &&
+      !definition.guide.documents.some((document) => document.key === field.document)
+    ) {
       say(`refers to document "${field.document}", which the guide does not list`);
     }
     if ('options' in field) {
@@ -118,7 +131,12 @@ function checkFields(definition: ServiceDefinition, report: Report): void {
         checkLocalized(option.label, `option "${option.value}" label`, say);
       }
     }
-    if ((field.type === 'number' || field.type === 'money') && field.min !== undefined && field.max !== undefined && field.min > field.max) {
+    if (
+      (field.type === 'number' || field.type === 'money') &&
+      field.min !== undefined &&
+      field.max !== undefined &&
+      field.min > field.max
+    ) {
       say(`min ${field.min} is greater than max ${field.max}`);
     }
     if (field.type === 'date') {
@@ -131,7 +149,8 @@ function checkFields(definition: ServiceDefinition, report: Report): void {
     if (field.showWhen) checkShowWhen(field, byKey, say);
   }
   const steps = [...new Set(definition.fields.map((field) => field.step))].sort((a, b) => a - b);
-  if (steps.some((step, index) => step !== index)) report('fields', `form steps must run 0, 1, 2 … without gaps (got ${steps.join(', ')})`);
+  if (steps.some((step, index) => step !== index))
+    report('fields', `form steps must run 0, 1, 2 … without gaps (got ${steps.join(', ')})`);
 }
 
 function checkShowWhen(field: FieldDef, byKey: Map<string, FieldDef>, say: (text: string) => void): void {
@@ -143,26 +162,35 @@ function checkShowWhen(field: FieldDef, byKey: Map<string, FieldDef>, say: (text
     return;
   }
   if (target.step > field.step) say(`showWhen refers to "${condition.field}", which comes on a later step`);
-  const allowed = 'options' in target ? target.options.map((option) => option.value) : target.type === 'yesno' ? ['yes', 'no'] : null;
+  const allowed =
+    'options' in target
+      ? target.options.map((option) => option.value)
+      : target.type === 'yesno'
+        ? ['yes', 'no']
+        : null;
   const wanted = Array.isArray(condition.equals) ? condition.equals : [condition.equals];
   for (const value of wanted) {
-    if (allowed && !allowed.includes(value)) say(`showWhen value "${value}" is not an option of "${condition.field}"`);
+    if (allowed && !allowed.includes(value))
+      say(`showWhen value "${value}" is not an option of "${condition.field}"`);
   }
 }
 
 function checkMigration(definition: ServiceDefinition, report: Report): void {
   const migration = definition.migrateFrom;
   if (!migration) return;
-  if (migration.version >= definition.version) report('migrateFrom', `version ${migration.version} is not older than ${definition.version}`);
+  if (migration.version >= definition.version)
+    report('migrateFrom', `version ${migration.version} is not older than ${definition.version}`);
   const states = definition.workflow.machine.root.states as Record<string, AnyStateNode>;
   for (const [source, target] of Object.entries(migration.states)) {
-    if (!(target in states)) report('migrateFrom', `maps "${source}" to "${target}", which is not a state of this version`);
+    if (!(target in states))
+      report('migrateFrom', `maps "${source}" to "${target}", which is not a state of this version`);
   }
 }
 
 function subjectOfPath(definition: ServiceDefinition, path: (string | number)[]): string {
   const [head, second, third] = path;
-  if (head === 'fields' && typeof second === 'number') return `field "${definition.fields[second]?.key ?? second}"`;
+  if (head === 'fields' && typeof second === 'number')
+    return `field "${definition.fields[second]?.key ?? second}"`;
   if (head === 'guide' && second === 'documents' && typeof third === 'number') {
     return `document "${definition.guide.documents[third]?.key ?? third}"`;
   }

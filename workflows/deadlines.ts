@@ -82,7 +82,10 @@ export function planTimers(input: TimerPlanInput): { timers: TimerPlan; clock: W
   return { timers: { arm, cancel, cancelAll: false }, clock: { deadlines, slaRemainingMs } };
 }
 
-export function resolveDays(days: TimerSpec['days'], guide: Pick<Guide, 'slaDays' | 'queryWindowDays'>): number {
+export function resolveDays(
+  days: TimerSpec['days'],
+  guide: Pick<Guide, 'slaDays' | 'queryWindowDays'>,
+): number {
   if (days === 'sla') return guide.slaDays;
   if (days === 'queryWindow') return guide.queryWindowDays;
   return days;

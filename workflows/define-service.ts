@@ -2,7 +2,7 @@
  * `defineService` is what every file in workflows/services/ calls: it validates the data with zod,
  * builds the workflow machine for this slug and version, and returns a frozen definition.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { serviceDataSchema } from './schema/service.js';
 import type { ServiceDefinition, ServiceDefinitionInput, Workflow } from './types.js';
 
@@ -26,17 +26,19 @@ export function defineService(input: ServiceDefinitionInput): ServiceDefinition 
     throw new Error(`Invalid service definition ${name}:\n${formatIssues(parsed.error)}`);
   }
   if (typeof factory !== 'function') {
-    throw new Error(`Invalid service definition ${name}:\n  workflow: expected a workflow factory such as standardReview({...})`);
+    throw new Error(
+      `Invalid service definition ${name}:\n  workflow: expected a workflow factory such as standardReview({...})`,
+    );
   }
   const workflow = factory({ slug: parsed.data.slug, version: parsed.data.version });
   assertWorkflow(workflow, name);
   // The machine is XState's object: freezing its internals is not ours to do.
-  const definition = {
+  const definition: ServiceDefinition = {
     ...deepFreeze(parsed.data),
     workflow: Object.freeze({ ...workflow, options: deepFreeze({ ...workflow.options }) }),
   };
   Object.defineProperty(definition, DEFINED, { value: true, enumerable: false });
-  return Object.freeze(definition) as ServiceDefinition;
+  return Object.freeze(definition);
 }
 
 /** True for values returned by `defineService` (the loader refuses anything else). */
@@ -59,10 +61,12 @@ function formatIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`).join('\n');
 }
 
-function assertWorkflow(workflow: Workflow, name: string): void {
-  const machine = (workflow as Partial<Workflow> | undefined)?.machine;
+function assertWorkflow(workflow: Partial<Workflow> | undefined, name: string): void {
+  const machine = workflow?.machine;
   if (!machine || typeof machine.transition !== 'function' || !machine.root) {
-    throw new Error(`Invalid service definition ${name}:\n  workflow: the factory did not return { kind, options, machine }`);
+    throw new Error(
+      `Invalid service definition ${name}:\n  workflow: the factory did not return { kind, options, machine }`,
+    );
   }
 }
 

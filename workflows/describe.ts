@@ -12,7 +12,14 @@ import {
   topStateKey,
   topStateNode,
 } from './machine-introspection.js';
-import type { Localized, PersistedSnapshot, PublicStatus, ServiceDefinition, SlaState, StateMeta } from './types.js';
+import type {
+  Localized,
+  PersistedSnapshot,
+  PublicStatus,
+  ServiceDefinition,
+  SlaState,
+  StateMeta,
+} from './types.js';
 
 export interface StateDescription {
   state: string;
@@ -66,7 +73,11 @@ export function describeSteps(definition: ServiceDefinition): GuideStep[] {
  * Moves a snapshot stored under `fromVersion` onto `definition` (a later version), following its
  * `migrateFrom.states` map; states not in the map keep their name. Throws when that is impossible.
  */
-export function migrateSnapshot(definition: ServiceDefinition, persisted: PersistedSnapshot, fromVersion: number): PersistedSnapshot {
+export function migrateSnapshot(
+  definition: ServiceDefinition,
+  persisted: PersistedSnapshot,
+  fromVersion: number,
+): PersistedSnapshot {
   if (fromVersion === definition.version) return persisted;
   const migration = definition.migrateFrom;
   const name = `${definition.slug}@${definition.version}`;
@@ -78,7 +89,9 @@ export function migrateSnapshot(definition: ServiceDefinition, persisted: Persis
   const newState = migration.states[oldState] ?? oldState;
   const node = (machine.root.states as Record<string, AnyStateNode | undefined>)[newState];
   if (!node) throw new Error(`${name}: state "${oldState}" of version ${fromVersion} has no counterpart`);
-  const value = (newState === oldState && typeof persisted.value === 'object' ? persisted.value : newState) as StateValue;
+  const value = (
+    newState === oldState && typeof persisted.value === 'object' ? persisted.value : newState
+  ) as StateValue;
   const initial = initialMachineSnapshot(machine).context as Record<string, unknown>;
   const resolved = machine.resolveState({ value, context: { ...initial, ...persisted.context } });
   return persist(machine, resolved);
@@ -86,5 +99,11 @@ export function migrateSnapshot(definition: ServiceDefinition, persisted: Persis
 
 function describeNode(node: AnyStateNode): StateDescription {
   const meta = stateMetaOf(node) as StateMeta;
-  return { state: node.key, status: meta.status, label: meta.label, sla: meta.sla, final: node.type === 'final' };
+  return {
+    state: node.key,
+    status: meta.status,
+    label: meta.label,
+    sla: meta.sla,
+    final: node.type === 'final',
+  };
 }

@@ -7,17 +7,23 @@
  * this role take it (403) → is the payload valid → `snapshot.can` (guards, e.g. the query
  * window: 409) → comment present → not the same person (four eyes) → `transition()`.
  */
-import { getNextTransitions, transition, type AnyMachineSnapshot, type AnyStateMachine, type AnyTransitionDefinition } from 'xstate';
+import {
+  getNextTransitions,
+  transition,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type AnyTransitionDefinition,
+} from 'xstate';
 import { bahrainCalendar, type Calendar } from './calendar.js';
 import { planTimers, slaChangeBetween, type SlaChange, type TimerPlan } from './deadlines.js';
 import { readPayload } from './event-payload.js';
 import {
   activeTimers,
-  allStateNodes,
+  allTransitions,
+  eventTypeOf,
   externalEventTypes,
   initialMachineSnapshot,
   isInternalEvent,
-  ownTransitions,
   persist,
   restoreSnapshot,
   stateMetaOf,
@@ -39,6 +45,7 @@ import {
   type ServiceDefinition,
   type SlaState,
   type StateMeta,
+  type TimerSpec,
   type WorkflowClock,
   type WorkflowEvent,
   type WorkflowInput,
@@ -48,7 +55,8 @@ export { describeState, describeStates, describeSteps, migrateSnapshot } from '.
 export type { GuideStep, StateDescription } from './describe.js';
 export type { ArmedTimer, SlaChange, TimerPlan } from './deadlines.js';
 
-export type RefusalCode = 'unknown_event' | 'forbidden' | 'not_possible' | 'comment_required' | 'same_person' | 'invalid_payload';
+export type RefusalCode =
+  'unknown_event' | 'forbidden' | 'not_possible' | 'comment_required' | 'same_person' | 'invalid_payload';
 
 /** Suggested HTTP status per refusal, for the server's use case. */
 export const REFUSAL_HTTP_STATUS: Record<RefusalCode, number> = {
@@ -125,7 +133,10 @@ export function planEvent(request: PlanRequest): Plan {
   const from = topStateKey(snapshot.value);
   const candidates = transitionsFor(snapshot, type);
   if (candidates.length === 0) return refuse('not_possible', `${type} is not possible in state "${from}"`);
-  if (!(ROLES as readonly string[]).includes(actor.role) || !candidates.some((t) => rolesOf(t).includes(actor.role))) {
+  if (
+    !(ROLES as readonly string[]).includes(actor.role) ||
+    !candidates.some((t) => rolesOf(t).includes(actor.role))
+  ) {
     return refuse('forbidden', `role ${actor.role} may not send ${type} in state "${from}"`);
   }
   const payload = readPayload(request.event, candidates, knownParams(machine, type));
@@ -137,7 +148,9 @@ export function planEvent(request: PlanRequest): Plan {
     ...(now ? { at: now.toISOString() } : {}),
   };
   if (!snapshot.can(event)) return refuse('not_possible', `${type} is not possible now in state "${from}"`);
-  const selected = (machine.getTransitionData(snapshot, event) as AnyTransitionDefinition[]).filter((t) => t.eventType === type);
+  const selected = (machine.getTransitionData(snapshot, event) as AnyTransitionDefinition[]).filter(
+    (t) => eventTypeOf(t) === type,
+  );
   if (!selected.every((t) => rolesOf(t).includes(actor.role))) {
     return refuse('forbidden', `role ${actor.role} may not send ${type} in state "${from}"`);
   }
@@ -146,10 +159,16 @@ export function planEvent(request: PlanRequest): Plan {
   }
   const userId = actor.userId;
   if (userId !== null && selected.some((t) => isSamePerson(t, snapshot, userId))) {
-    return refuse('same_person', `${type} must be taken by someone other than the person who took the earlier decision`);
+    return refuse(
+      'same_person',
+      `${type} must be taken by someone other than the person who took the earlier decision`,
+    );
   }
 
-  const [next, actions] = transition(machine, snapshot, event) as [AnyMachineSnapshot, { type: string; params?: unknown }[]];
+  const [next, actions] = transition(machine, snapshot, event) as [
+    AnyMachineSnapshot,
+    { type: string; params?: unknown }[],
+  ];
   const fromMeta = topMeta(machine, snapshot);
   const toMeta = topMeta(machine, next);
   const final = next.status === 'done';
@@ -158,7 +177,7 @@ export function planEvent(request: PlanRequest): Plan {
   const { timers, clock } = planTimers({
     guide: definition.guide,
     fromTimers: activeTimers(snapshot),
-    toTimers: final ? new Map() : activeTimers(next),
+    toTimers: final ? new Map<string, TimerSpec>() : activeTimers(next),
     final,
     slaChange,
     clock: context.clock,
@@ -210,26 +229,26 @@ export function availableEvents(
   const seen = new Set<string>();
   for (const candidate of getNextTransitions(snapshot)) {
     const meta = transitionMetaOf(candidate);
-    if (isInternalEvent(candidate.eventType) || !meta?.roles.includes(role)) continue;
+    if (isInternalEvent(eventTypeOf(candidate)) || !meta?.roles.includes(role)) continue;
     const params = meta.params ?? {};
-    const id = `${candidate.eventType} ${JSON.stringify(params)}`;
+    const id = `${eventTypeOf(candidate)} ${JSON.stringify(params)}`;
     if (seen.has(id)) continue;
     seen.add(id);
     const probe: WorkflowEvent = {
-      type: candidate.eventType,
+      type: eventTypeOf(candidate),
       ...params,
       actor: { role, userId },
       ...(options.now ? { at: options.now.toISOString() } : {}),
     };
     if (!snapshot.can(probe)) continue;
     const selected = (machine.getTransitionData(snapshot, probe) as AnyTransitionDefinition[]).filter(
-      (t) => t.eventType === candidate.eventType,
+      (t) => eventTypeOf(t) === eventTypeOf(candidate),
     );
     if (!selected.every((t) => rolesOf(t).includes(role))) continue;
     if (userId !== null && selected.some((t) => isSamePerson(t, snapshot, userId))) continue;
     const chosen = transitionMetaOf(selected[0] ?? candidate) ?? meta;
     available.push({
-      type: candidate.eventType,
+      type: eventTypeOf(candidate),
       label: chosen.label,
       requiresComment: selected.some((t) => transitionMetaOf(t)?.requiresComment === true),
       params: { ...params },
@@ -245,20 +264,23 @@ export function statusOf(definition: ServiceDefinition, persisted: PersistedSnap
   return topMeta(machine, loadSnapshot(definition, persisted)).status;
 }
 
-function loadSnapshot(definition: ServiceDefinition, persisted: PersistedSnapshot | null, input?: WorkflowInput): AnyMachineSnapshot {
+function loadSnapshot(
+  definition: ServiceDefinition,
+  persisted: PersistedSnapshot | null,
+  input?: WorkflowInput,
+): AnyMachineSnapshot {
   const machine = definition.workflow.machine;
   return persisted ? restoreSnapshot(machine, persisted) : initialMachineSnapshot(machine, input);
 }
 
 function transitionsFor(snapshot: AnyMachineSnapshot, type: string): AnyTransitionDefinition[] {
   if (snapshot.status !== 'active') return [];
-  return getNextTransitions(snapshot).filter((t) => t.eventType === type);
+  return getNextTransitions(snapshot).filter((t) => eventTypeOf(t) === type);
 }
 
 function knownParams(machine: AnyStateMachine, type: string): Record<string, string>[] {
-  return allStateNodes(machine)
-    .flatMap(ownTransitions)
-    .filter((t) => t.eventType === type)
+  return allTransitions(machine)
+    .filter((t) => eventTypeOf(t) === type)
     .map((t) => transitionMetaOf(t)?.params)
     .filter((params): params is Record<string, string> => params !== undefined);
 }
@@ -281,10 +303,15 @@ function topMeta(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): StateM
 
 function toEffects(actions: { type: string; params?: unknown }[]): Effect[] {
   return actions
-    .filter((action): action is { type: EffectType; params?: unknown } => (EFFECT_TYPES as readonly string[]).includes(action.type))
+    .filter((action): action is { type: EffectType; params?: unknown } =>
+      (EFFECT_TYPES as readonly string[]).includes(action.type),
+    )
     .map((action) => ({
       type: action.type,
-      params: action.params && typeof action.params === 'object' ? (JSON.parse(JSON.stringify(action.params)) as Record<string, unknown>) : {},
+      params:
+        action.params && typeof action.params === 'object'
+          ? (JSON.parse(JSON.stringify(action.params)) as Record<string, unknown>)
+          : {},
     }));
 }
 

@@ -27,7 +27,8 @@ export function readPayload(
   if (raw.comment !== undefined && raw.comment !== null) {
     if (typeof raw.comment !== 'string') return { ok: false, message: 'comment must be text' };
     const comment = raw.comment.trim();
-    if (comment.length > MAX_COMMENT_LENGTH) return { ok: false, message: `comment is longer than ${MAX_COMMENT_LENGTH} characters` };
+    if (comment.length > MAX_COMMENT_LENGTH)
+      return { ok: false, message: `comment is longer than ${MAX_COMMENT_LENGTH} characters` };
     if (comment !== '') event.comment = comment;
   }
 
@@ -57,12 +58,16 @@ type InputResult = { ok: true; value: string | number | undefined } | { ok: fals
 
 function readInput(input: EventInput, value: unknown): InputResult {
   const missing = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-  if (missing) return input.required ? { ok: false, message: `${input.key} is required` } : { ok: true, value: undefined };
+  if (missing)
+    return input.required
+      ? { ok: false, message: `${input.key} is required` }
+      : { ok: true, value: undefined };
   switch (input.type) {
     case 'text': {
       if (typeof value !== 'string') return { ok: false, message: `${input.key} must be text` };
       const text = value.trim();
-      if (text.length > MAX_TEXT_LENGTH) return { ok: false, message: `${input.key} is longer than ${MAX_TEXT_LENGTH} characters` };
+      if (text.length > MAX_TEXT_LENGTH)
+        return { ok: false, message: `${input.key} is longer than ${MAX_TEXT_LENGTH} characters` };
       return { ok: true, value: text };
     }
     case 'date': {
@@ -73,7 +78,8 @@ function readInput(input: EventInput, value: unknown): InputResult {
     }
     case 'number': {
       const number = typeof value === 'string' ? Number(value.trim()) : value;
-      if (typeof number !== 'number' || !Number.isFinite(number)) return { ok: false, message: `${input.key} must be a number` };
+      if (typeof number !== 'number' || !Number.isFinite(number))
+        return { ok: false, message: `${input.key} must be a number` };
       return { ok: true, value: number };
     }
   }

@@ -2,7 +2,15 @@
  * Reading a workflow machine as data: its state nodes, transitions and their meta, and the
  * restoring of persisted snapshots. Shared by the engine and the checker.
  */
-import { createActor, initialTransition, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type AnyTransitionDefinition, type Snapshot } from 'xstate';
+import {
+  createActor,
+  initialTransition,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type AnyStateNode,
+  type AnyTransitionDefinition,
+  type Snapshot,
+} from 'xstate';
 import type { PersistedSnapshot, StateMeta, TimerSpec, TransitionMeta, WorkflowInput } from './types.js';
 
 export function stateMetaOf(node: AnyStateNode): StateMeta | undefined {
@@ -47,15 +55,29 @@ export function describeEvent(type: string): string {
   return type;
 }
 
+/** The event a transition reacts to ('' for eventless transitions). */
+export function eventTypeOf(transition: AnyTransitionDefinition): string {
+  return transition.eventType as string;
+}
+
+/** Every transition of the machine, declared on any state node (machines never change: cached). */
+export function allTransitions(machine: AnyStateMachine): AnyTransitionDefinition[] {
+  let transitions = transitionCache.get(machine);
+  if (!transitions) {
+    transitions = allStateNodes(machine).flatMap(ownTransitions);
+    transitionCache.set(machine, transitions);
+  }
+  return transitions;
+}
+const transitionCache = new WeakMap<AnyStateMachine, AnyTransitionDefinition[]>();
+
 /** Event types a person or the system may send to this machine. */
 export function externalEventTypes(machine: AnyStateMachine): Set<string> {
-  const types = new Set<string>();
-  for (const node of allStateNodes(machine)) {
-    for (const transition of ownTransitions(node)) {
-      if (!isInternalEvent(transition.eventType)) types.add(transition.eventType);
-    }
-  }
-  return types;
+  return new Set(
+    allTransitions(machine)
+      .map(eventTypeOf)
+      .filter((type) => !isInternalEvent(type)),
+  );
 }
 
 /** The top-level state of a snapshot value: 'under_review' or, for `{ clearances: … }`, 'clearances'. */
@@ -93,11 +115,18 @@ export function initialMachineSnapshot(machine: AnyStateMachine, input?: Workflo
  * snapshot and never started, so nothing runs.
  */
 export function restoreSnapshot(machine: AnyStateMachine, persisted: PersistedSnapshot): AnyMachineSnapshot {
-  if (typeof persisted !== 'object' || persisted === null || !('value' in persisted) || !('context' in persisted)) {
+  if (
+    typeof persisted !== 'object' ||
+    persisted === null ||
+    !('value' in persisted) ||
+    !('context' in persisted)
+  ) {
     throw new Error(`workflow ${machine.id}: the stored snapshot has no value or context`);
   }
   topStateNode(machine, persisted.value);
-  return createActor(machine, { snapshot: persisted as unknown as Snapshot<unknown> }).getSnapshot() as AnyMachineSnapshot;
+  return createActor(machine, {
+    snapshot: persisted as unknown as Snapshot<unknown>,
+  }).getSnapshot() as AnyMachineSnapshot;
 }
 
 export function persist(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): PersistedSnapshot {

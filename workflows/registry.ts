@@ -25,20 +25,26 @@ export interface RegistryOptions {
   check?: boolean;
 }
 
-export function createRegistry(definitions: readonly ServiceDefinition[], options: RegistryOptions = {}): Registry {
+export function createRegistry(
+  definitions: readonly ServiceDefinition[],
+  options: RegistryOptions = {},
+): Registry {
   const bySlug = new Map<string, Map<number, ServiceDefinition>>();
   for (const definition of definitions) {
     const versions = bySlug.get(definition.slug) ?? new Map<number, ServiceDefinition>();
-    if (versions.has(definition.version)) throw new Error(`registry: duplicate service ${serviceId(definition)}`);
+    if (versions.has(definition.version))
+      throw new Error(`registry: duplicate service ${serviceId(definition)}`);
     versions.set(definition.version, definition);
     bySlug.set(definition.slug, versions);
   }
   if (options.check ?? true) {
     const problems = checkDefinitions(definitions);
-    if (problems.length > 0) throw new Error(`registry: service definitions have problems:\n${formatProblems(problems)}`);
+    if (problems.length > 0)
+      throw new Error(`registry: service definitions have problems:\n${formatProblems(problems)}`);
   }
 
-  const sortedVersions = (slug: string): number[] => [...(bySlug.get(slug)?.keys() ?? [])].sort((a, b) => a - b);
+  const sortedVersions = (slug: string): number[] =>
+    [...(bySlug.get(slug)?.keys() ?? [])].sort((a, b) => a - b);
   const latest = (slug: string): ServiceDefinition | undefined => {
     const newest = sortedVersions(slug).at(-1);
     return newest === undefined ? undefined : bySlug.get(slug)?.get(newest);

@@ -48,7 +48,10 @@ export const EVENT_LABELS = {
   PAYOUT_DONE: { ar: 'تسجيل صرف المبلغ', en: 'Record payout made' },
 } satisfies Record<string, Localized>;
 
-export function clearanceEventLabel(event: 'APPROVE_CLEARANCE' | 'DECLINE_CLEARANCE', body: Localized): Localized {
+export function clearanceEventLabel(
+  event: 'APPROVE_CLEARANCE' | 'DECLINE_CLEARANCE',
+  body: Localized,
+): Localized {
   return event === 'APPROVE_CLEARANCE'
     ? { ar: `منح الموافقة: ${body.ar}`, en: `Give clearance: ${body.en}` }
     : { ar: `رفض الموافقة: ${body.ar}`, en: `Decline clearance: ${body.en}` };
@@ -62,12 +65,24 @@ export const INPUT_LABELS = {
 } satisfies Record<string, Localized>;
 
 export const GUIDE_STEPS = {
-  submitted: { ar: 'قدّم الطلب مع المستندات المطلوبة', en: 'Submit the application with the required documents' },
+  submitted: {
+    ar: 'قدّم الطلب مع المستندات المطلوبة',
+    en: 'Submit the application with the required documents',
+  },
   under_review: { ar: 'تراجع الإدارة المختصة الطلب', en: 'The department reviews your application' },
-  inspection_scheduled: { ar: 'يزور مفتش البلدية الموقع للمعاينة', en: 'A municipal inspector visits the site' },
+  inspection_scheduled: {
+    ar: 'يزور مفتش البلدية الموقع للمعاينة',
+    en: 'A municipal inspector visits the site',
+  },
   clearances: { ar: 'تصدر الجهات المعنية موافقاتها', en: 'The other authorities give their clearances' },
-  awaiting_payment: { ar: 'ادفع الرسوم إلكترونياً أو في مركز الخدمة', en: 'Pay the fee online or at a service centre' },
-  payout_pending: { ar: 'يُحوَّل المبلغ إلى حسابك المصرفي', en: 'The amount is transferred to your bank account' },
+  awaiting_payment: {
+    ar: 'ادفع الرسوم إلكترونياً أو في مركز الخدمة',
+    en: 'Pay the fee online or at a service centre',
+  },
+  payout_pending: {
+    ar: 'يُحوَّل المبلغ إلى حسابك المصرفي',
+    en: 'The amount is transferred to your bank account',
+  },
   decision: { ar: 'تتسلم القرار', en: 'You receive the decision' },
   certificate: { ar: 'تتسلم الشهادة إلكترونياً', en: 'You receive the certificate online' },
   accountNumber: { ar: 'تتسلم رقم الحساب البلدي', en: 'You receive your municipal account number' },

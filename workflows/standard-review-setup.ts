@@ -29,7 +29,11 @@ export const SYSTEM: Role[] = ['system'];
 export const CASHIER: Role[] = ['counter', 'reviewer', 'supervisor'];
 
 export const SLA_TIMER: TimerSpec = { key: 'sla', event: 'SLA_ESCALATE', days: 'sla' };
-export const QUERY_WINDOW_TIMER: TimerSpec = { key: 'queryWindow', event: 'QUERY_WINDOW_CLOSE', days: 'queryWindow' };
+export const QUERY_WINDOW_TIMER: TimerSpec = {
+  key: 'queryWindow',
+  event: 'QUERY_WINDOW_CLOSE',
+  days: 'queryWindow',
+};
 
 export const INITIAL_CONTEXT: Omit<WorkflowContext, 'applicantId'> = {
   reviewerId: null,
@@ -43,20 +47,25 @@ export const INITIAL_CONTEXT: Omit<WorkflowContext, 'applicantId'> = {
 };
 
 const userIdOf = (event: WorkflowEvent): number | null => event.actor?.userId ?? null;
-const textOf = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+const textOf = (value: unknown): string | null =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+
+/** A typed value for `setup({ types })`; every input key is optional. */
+const NO_INPUT: WorkflowInput = {};
 
 export const base = setup({
   types: {
     context: {} as WorkflowContext,
     events: {} as WorkflowEvent,
-    input: {} as WorkflowInput,
+    input: NO_INPUT,
     meta: {} as StateMeta,
     transitionMeta: {} as TransitionMeta,
   },
   actions: {
     // Effects: no implementation here. The engine returns them and the server's outbox runs them.
     notify: (_, _params: { template: string; to: Recipient; bodies?: string[] }) => undefined,
-    webhook: (_, _params: { event: 'application.submitted' | 'application.decided'; decision?: string }) => undefined,
+    webhook: (_, _params: { event: 'application.submitted' | 'application.decided'; decision?: string }) =>
+      undefined,
     escalate: (_, _params: { reason: 'sla' }) => undefined,
     issueCertificate: () => undefined,
     assignAccountNumber: () => undefined,
@@ -83,7 +92,9 @@ export const base = setup({
     }),
     openClearances: assign({
       clearances: (_, params: { bodies: string[] }) =>
-        Object.fromEntries(params.bodies.map((body) => [body, { status: 'pending' as const, comment: null, by: null }])),
+        Object.fromEntries(
+          params.bodies.map((body) => [body, { status: 'pending' as const, comment: null, by: null }]),
+        ),
     }),
     recordClearance: assign({
       clearances: ({ context, event }, params: { body: string; status: 'approved' | 'declined' }) => ({
@@ -123,9 +134,15 @@ export function meta(
   return { status, label, sla, ...extra };
 }
 
-export function allowed(roles: Role[], label: Localized, extra: Omit<TransitionMeta, 'roles' | 'label'> = {}): TransitionMeta {
+export function allowed(
+  roles: Role[],
+  label: Localized,
+  extra: Omit<TransitionMeta, 'roles' | 'label'> = {},
+): TransitionMeta {
   return { roles, label, ...extra };
 }
 
-export const notify = (template: string, to: Recipient) => ({ type: 'notify' as const, params: { template, to } });
-
+export const notify = (template: string, to: Recipient) => ({
+  type: 'notify' as const,
+  params: { template, to },
+});

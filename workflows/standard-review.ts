@@ -11,7 +11,13 @@
  */
 import { z } from 'zod';
 import { CLEARANCE_BODIES, CLEARANCE_BODY_KEYS, type ClearanceBody } from './catalogue.js';
-import { EVENT_LABELS, GUIDE_STEPS, INPUT_LABELS, STATE_LABELS, clearanceEventLabel } from './standard-review-labels.js';
+import {
+  EVENT_LABELS,
+  GUIDE_STEPS,
+  INPUT_LABELS,
+  STATE_LABELS,
+  clearanceEventLabel,
+} from './standard-review-labels.js';
 import {
   APPLICANT,
   APPLICANT_OR_COUNTER,
@@ -51,7 +57,10 @@ export function standardReview(rawOptions: StandardReviewOptions = {}): Workflow
   return (service) => buildStandardReview(service, options);
 }
 
-function buildStandardReview(service: WorkflowBuildContext, options: z.output<typeof standardReviewOptionsSchema>): Workflow {
+function buildStandardReview(
+  service: WorkflowBuildContext,
+  options: z.output<typeof standardReviewOptionsSchema>,
+): Workflow {
   const id = `${service.slug}-v${service.version}`;
   const bodies = [...new Set(options.clearances ?? [])];
   const inspection = options.siteInspection === true;
@@ -69,7 +78,11 @@ function buildStandardReview(service: WorkflowBuildContext, options: z.output<ty
   const escalate = {
     SLA_ESCALATE: {
       meta: allowed(SYSTEM, EVENT_LABELS.SLA_ESCALATE),
-      actions: ['markEscalated' as const, { type: 'escalate' as const, params: { reason: 'sla' as const } }, notify('sla_escalated', 'supervisors')],
+      actions: [
+        'markEscalated' as const,
+        { type: 'escalate' as const, params: { reason: 'sla' as const } },
+        notify('sla_escalated', 'supervisors'),
+      ],
     },
   };
 
@@ -92,7 +105,10 @@ function buildStandardReview(service: WorkflowBuildContext, options: z.output<ty
       },
     },
     submitted: {
-      meta: meta('submitted', STATE_LABELS.submitted, 'running', { timers: [SLA_TIMER], guide: GUIDE_STEPS.submitted }),
+      meta: meta('submitted', STATE_LABELS.submitted, 'running', {
+        timers: [SLA_TIMER],
+        guide: GUIDE_STEPS.submitted,
+      }),
       on: {
         START_REVIEW: {
           target: 'under_review',
@@ -104,12 +120,17 @@ function buildStandardReview(service: WorkflowBuildContext, options: z.output<ty
       },
     },
     under_review: {
-      meta: meta('in_review', STATE_LABELS.under_review, 'running', { timers: [SLA_TIMER], guide: GUIDE_STEPS.under_review }),
+      meta: meta('in_review', STATE_LABELS.under_review, 'running', {
+        timers: [SLA_TIMER],
+        guide: GUIDE_STEPS.under_review,
+      }),
       on: {
         ACCEPT: {
           target: afterAccept,
           meta: allowed(STAFF, EVENT_LABELS.ACCEPT, { notBy: ['applicantId'] }),
-          ...(inspection || bodies.length > 0 ? { guard: { type: 'checksComplete', params: { inspection, bodies } } } : {}),
+          ...(inspection || bodies.length > 0
+            ? { guard: { type: 'checksComplete', params: { inspection, bodies } } }
+            : {}),
           actions: [{ type: 'webhook', params: { event: 'application.decided', decision: 'accepted' } }],
         },
         REJECT: {
@@ -145,15 +166,15 @@ function buildStandardReview(service: WorkflowBuildContext, options: z.output<ty
 
   if (inspection) {
     reviewExtras.SCHEDULE_INSPECTION = {
-        target: 'inspection_scheduled',
-        guard: 'inspectionOutstanding',
-        meta: allowed(STAFF, EVENT_LABELS.SCHEDULE_INSPECTION, {
-          inputs: [
-            { key: 'date', type: 'date', label: INPUT_LABELS.inspectionDate, required: true },
-            { key: 'inspector', type: 'text', label: INPUT_LABELS.inspector, required: true },
-          ],
-        }),
-        actions: ['recordInspectionScheduled', notify('inspection_scheduled', 'applicant')],
+      target: 'inspection_scheduled',
+      guard: 'inspectionOutstanding',
+      meta: allowed(STAFF, EVENT_LABELS.SCHEDULE_INSPECTION, {
+        inputs: [
+          { key: 'date', type: 'date', label: INPUT_LABELS.inspectionDate, required: true },
+          { key: 'inspector', type: 'text', label: INPUT_LABELS.inspector, required: true },
+        ],
+      }),
+      actions: ['recordInspectionScheduled', notify('inspection_scheduled', 'applicant')],
     };
     states.inspection_scheduled = {
       meta: meta('in_review', STATE_LABELS.inspection_scheduled, 'running', {
@@ -179,17 +200,21 @@ function buildStandardReview(service: WorkflowBuildContext, options: z.output<ty
 
   if (bodies.length > 0) {
     reviewExtras.REQUEST_CLEARANCES = {
-        target: 'clearances',
-        guard: { type: 'clearancesOutstanding', params: { bodies } },
-        meta: allowed(STAFF, EVENT_LABELS.REQUEST_CLEARANCES),
-        actions: [{ type: 'notify', params: { template: 'clearance_requested', to: 'clearance_bodies', bodies } }],
+      target: 'clearances',
+      guard: { type: 'clearancesOutstanding', params: { bodies } },
+      meta: allowed(STAFF, EVENT_LABELS.REQUEST_CLEARANCES),
+      actions: [
+        { type: 'notify', params: { template: 'clearance_requested', to: 'clearance_bodies', bodies } },
+      ],
     };
     states.clearances = clearanceStates(id, bodies, { ...withdraw, ...escalate });
   }
 
   if (options.fee) {
     states.awaiting_payment = {
-      meta: meta('waiting_on_applicant', STATE_LABELS.awaiting_payment, 'stopped', { guide: GUIDE_STEPS.awaiting_payment }),
+      meta: meta('waiting_on_applicant', STATE_LABELS.awaiting_payment, 'stopped', {
+        guide: GUIDE_STEPS.awaiting_payment,
+      }),
       entry: [notify('fee_due', 'applicant')],
       on: {
         FEE_PAID: {
@@ -211,7 +236,9 @@ function buildStandardReview(service: WorkflowBuildContext, options: z.output<ty
         PAYOUT_DONE: {
           target: 'completed',
           meta: allowed(SUPERVISOR, EVENT_LABELS.PAYOUT_DONE, {
-            inputs: [{ key: 'reference', type: 'text', label: INPUT_LABELS.payoutReference, required: false }],
+            inputs: [
+              { key: 'reference', type: 'text', label: INPUT_LABELS.payoutReference, required: false },
+            ],
           }),
           actions: ['recordPayout'],
         },
@@ -244,7 +271,10 @@ function buildStandardReview(service: WorkflowBuildContext, options: z.output<ty
           meta: allowed(APPLICANT, EVENT_LABELS.RAISE_QUERY, { requiresComment: true }),
           actions: [notify('query_raised', 'supervisors')],
         },
-        QUERY_WINDOW_CLOSE: { target: 'rejection_final', meta: allowed(SYSTEM, EVENT_LABELS.QUERY_WINDOW_CLOSE) },
+        QUERY_WINDOW_CLOSE: {
+          target: 'rejection_final',
+          meta: allowed(SYSTEM, EVENT_LABELS.QUERY_WINDOW_CLOSE),
+        },
       },
     },
     query_raised: {
@@ -274,14 +304,21 @@ function buildStandardReview(service: WorkflowBuildContext, options: z.output<ty
   const machine = base.createMachine({
     id,
     initial: 'draft',
-    context: ({ input }) => ({ ...structuredClone(INITIAL_CONTEXT), applicantId: input?.applicantId ?? null }),
+    context: ({ input }) => ({
+      ...structuredClone(INITIAL_CONTEXT),
+      applicantId: input?.applicantId ?? null,
+    }),
     states: orderStates(states),
   });
   return { kind: 'standard-review', options: { ...options }, machine };
 }
 
 /** One region per authority; any decline returns the file to the reviewer with the decline recorded. */
-function clearanceStates(machineId: string, bodies: ClearanceBody[], shared: NonNullable<StateConfig['on']>): StateConfig {
+function clearanceStates(
+  machineId: string,
+  bodies: ClearanceBody[],
+  shared: NonNullable<StateConfig['on']>,
+): StateConfig {
   const regions: Record<string, StateConfig> = {};
   for (const body of bodies) {
     const bodyLabel = CLEARANCE_BODIES.find((b) => b.key === body)?.label ?? { ar: body, en: body };
@@ -302,8 +339,14 @@ function clearanceStates(machineId: string, bodies: ClearanceBody[], shared: Non
             DECLINE_CLEARANCE: {
               target: `#${machineId}.under_review`,
               guard: { type: 'forBody', params: { body } },
-              meta: allowed(STAFF, clearanceEventLabel('DECLINE_CLEARANCE', bodyLabel), { params, requiresComment: true }),
-              actions: [{ type: 'recordClearance', params: { body, status: 'declined' } }, notify('clearance_declined', 'department')],
+              meta: allowed(STAFF, clearanceEventLabel('DECLINE_CLEARANCE', bodyLabel), {
+                params,
+                requiresComment: true,
+              }),
+              actions: [
+                { type: 'recordClearance', params: { body, status: 'declined' } },
+                notify('clearance_declined', 'department'),
+              ],
             },
           },
         },
@@ -313,7 +356,10 @@ function clearanceStates(machineId: string, bodies: ClearanceBody[], shared: Non
   }
   return {
     type: 'parallel',
-    meta: meta('in_review', STATE_LABELS.clearances, 'running', { timers: [SLA_TIMER], guide: GUIDE_STEPS.clearances }),
+    meta: meta('in_review', STATE_LABELS.clearances, 'running', {
+      timers: [SLA_TIMER],
+      guide: GUIDE_STEPS.clearances,
+    }),
     entry: [{ type: 'openClearances', params: { bodies } }],
     on: shared,
     onDone: { target: 'under_review', meta: allowed(SYSTEM, EVENT_LABELS.CLEARANCES_COMPLETE) },
@@ -342,5 +388,7 @@ const STATE_ORDER = [
 ];
 
 function orderStates(states: Record<string, StateConfig>): Record<string, StateConfig> {
-  return Object.fromEntries(STATE_ORDER.filter((key) => key in states).map((key) => [key, states[key] as StateConfig]));
+  return Object.fromEntries(
+    STATE_ORDER.filter((key) => key in states).map((key) => [key, states[key] as StateConfig]),
+  );
 }

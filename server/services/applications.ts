@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { initialSnapshot, statusOf } from '../../workflows/engine.js';
+import { describeState, initialSnapshot } from '../../workflows/engine.js';
 import type { Registry } from '../../workflows/registry.js';
 import type { PersistedSnapshot } from '../../workflows/types.js';
 import { applicationsRepository, type ApplicationRow } from '../../db/repositories/applications.js';
@@ -24,6 +24,7 @@ export function applicationsService(deps: { db: Knex; registry: Registry; clock:
     const definition = registry.latest(input.serviceSlug);
     if (!definition) throw new Error(`unknown service ${input.serviceSlug}`);
     const snapshot: PersistedSnapshot = initialSnapshot(definition, { applicantId: input.applicantId });
+    const where = describeState(definition, snapshot);
     const now = clock.now();
     const id = await repo.insert(db, {
       reference: null,
@@ -34,8 +35,8 @@ export function applicationsService(deps: { db: Knex; registry: Registry; clock:
       channel: input.channel ?? 'web',
       municipality: input.municipality ?? null,
       department: definition.department,
-      state: String(snapshot.value),
-      status: statusOf(definition, snapshot),
+      state: where.state,
+      status: where.status,
       snapshot: JSON.stringify(snapshot),
       form_data: JSON.stringify(input.formData ?? {}),
       outcome: null,
@@ -52,7 +53,11 @@ export function applicationsService(deps: { db: Knex; registry: Registry; clock:
     return row;
   }
 
-  return { createDraft, findById: (id: number) => repo.findById(id), events: (id: number) => repo.events(id) };
+  return {
+    createDraft,
+    findById: (id: number) => repo.findById(id),
+    events: (id: number) => repo.events(id),
+  };
 }
 
 export type ApplicationsService = ReturnType<typeof applicationsService>;

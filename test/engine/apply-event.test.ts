@@ -26,8 +26,20 @@ describe(`Applying workflow events through the database (${dbLabel})`, () => {
       applicantId: applicant.id,
       municipality: 'capital',
     });
-    expect((await ctx.services.applyEvent({ applicationId: draft.id, event: { type: 'SUBMIT' }, actor: as(applicant) })).ok).to.equal(true);
-    const started = await ctx.services.applyEvent({ applicationId: draft.id, event: { type: 'START_REVIEW' }, actor: as(reviewer) });
+    expect(
+      (
+        await ctx.services.applyEvent({
+          applicationId: draft.id,
+          event: { type: 'SUBMIT' },
+          actor: as(applicant),
+        })
+      ).ok,
+    ).to.equal(true);
+    const started = await ctx.services.applyEvent({
+      applicationId: draft.id,
+      event: { type: 'START_REVIEW' },
+      actor: as(reviewer),
+    });
     expect(started.ok, JSON.stringify(started)).to.equal(true);
     return draft.id;
   }
@@ -36,8 +48,16 @@ describe(`Applying workflow events through the database (${dbLabel})`, () => {
     Number((await ctx.db(table).where({ application_id: applicationId }).count({ n: '*' }))[0]?.n);
 
   it('when an application is submitted, then its status, audit row, outbox rows and SLA deadline are stored together', async () => {
-    const draft = await ctx.services.applications.createDraft({ serviceSlug: 'residence-certificate', applicantId: applicant.id, municipality: 'capital' });
-    const result = await ctx.services.applyEvent({ applicationId: draft.id, event: { type: 'SUBMIT' }, actor: as(applicant) });
+    const draft = await ctx.services.applications.createDraft({
+      serviceSlug: 'residence-certificate',
+      applicantId: applicant.id,
+      municipality: 'capital',
+    });
+    const result = await ctx.services.applyEvent({
+      applicationId: draft.id,
+      event: { type: 'SUBMIT' },
+      actor: as(applicant),
+    });
     expect(result.ok).to.equal(true);
     const row = await ctx.services.applications.findById(draft.id);
     expect(row).to.include({ status: 'submitted', state: 'submitted', version: 2 });
@@ -45,7 +65,13 @@ describe(`Applying workflow events through the database (${dbLabel})`, () => {
     expect(row?.sla_due_at).to.not.equal(null);
     const events = await ctx.services.applications.events(draft.id);
     expect(events).to.have.length(1);
-    expect(events[0]).to.include({ event: 'SUBMIT', from_state: 'draft', to_state: 'submitted', actor_role: 'applicant', actor_id: applicant.id });
+    expect(events[0]).to.include({
+      event: 'SUBMIT',
+      from_state: 'draft',
+      to_state: 'submitted',
+      actor_role: 'applicant',
+      actor_id: applicant.id,
+    });
     expect(await count('outbox', draft.id)).to.be.greaterThan(0);
     const deadlines = await ctx.db('deadlines').where({ application_id: draft.id });
     expect(deadlines.map((d: { key: string }) => d.key)).to.include('sla');
@@ -55,23 +81,43 @@ describe(`Applying workflow events through the database (${dbLabel})`, () => {
     const id = await underReview();
     const before = await ctx.services.applications.findById(id);
     const eventsBefore = await count('application_events', id);
-    const result = await ctx.services.applyEvent({ applicationId: id, event: { type: 'ACCEPT' }, actor: as(applicant) });
+    const result = await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'ACCEPT' },
+      actor: as(applicant),
+    });
     expect(result).to.include({ ok: false, status: 403, code: 'forbidden' });
     expect(await ctx.services.applications.findById(id)).to.deep.equal(before);
     expect(await count('application_events', id)).to.equal(eventsBefore);
   });
 
   it('when an event is impossible in the current state, then it gets 409 and nothing is written', async () => {
-    const draft = await ctx.services.applications.createDraft({ serviceSlug: 'residence-certificate', applicantId: applicant.id, municipality: 'capital' });
-    const result = await ctx.services.applyEvent({ applicationId: draft.id, event: { type: 'ACCEPT' }, actor: as(reviewer) });
+    const draft = await ctx.services.applications.createDraft({
+      serviceSlug: 'residence-certificate',
+      applicantId: applicant.id,
+      municipality: 'capital',
+    });
+    const result = await ctx.services.applyEvent({
+      applicationId: draft.id,
+      event: { type: 'ACCEPT' },
+      actor: as(reviewer),
+    });
     expect(result).to.include({ ok: false, status: 409, code: 'not_possible' });
     expect(await count('application_events', draft.id)).to.equal(0);
   });
 
-  for (const [label, comment] of [['no', undefined], ['an empty', ''], ['a whitespace-only', '   \n\t ']] as const) {
+  for (const [label, comment] of [
+    ['no', undefined],
+    ['an empty', ''],
+    ['a whitespace-only', '   \n\t '],
+  ] as const) {
     it(`when a reviewer rejects with ${label} comment, then it is refused and nothing changes`, async () => {
       const id = await underReview();
-      const result = await ctx.services.applyEvent({ applicationId: id, event: { type: 'REJECT', ...(comment === undefined ? {} : { comment }) }, actor: as(reviewer) });
+      const result = await ctx.services.applyEvent({
+        applicationId: id,
+        event: { type: 'REJECT', ...(comment === undefined ? {} : { comment }) },
+        actor: as(reviewer),
+      });
       expect(result).to.include({ ok: false, code: 'comment_required' });
       expect((await ctx.services.applications.findById(id))?.status).to.equal('in_review');
     });
@@ -79,7 +125,11 @@ describe(`Applying workflow events through the database (${dbLabel})`, () => {
 
   it('when a reviewer rejects with a reason, then the reason is in the audit trail and the query window opens', async () => {
     const id = await underReview();
-    const result = await ctx.services.applyEvent({ applicationId: id, event: { type: 'REJECT', comment: 'The lease has expired.' }, actor: as(reviewer) });
+    const result = await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'REJECT', comment: 'The lease has expired.' },
+      actor: as(reviewer),
+    });
     expect(result.ok).to.equal(true);
     const last = (await ctx.services.applications.events(id)).at(-1);
     expect(last).to.include({ event: 'REJECT', comment: 'The lease has expired.', to_status: 'rejected' });
@@ -92,7 +142,11 @@ describe(`Applying workflow events through the database (${dbLabel})`, () => {
     const id = await underReview();
     const results = await Promise.all([
       ctx.services.applyEvent({ applicationId: id, event: { type: 'ACCEPT' }, actor: as(reviewer) }),
-      ctx.services.applyEvent({ applicationId: id, event: { type: 'REJECT', comment: 'Incomplete documents.' }, actor: as(otherReviewer) }),
+      ctx.services.applyEvent({
+        applicationId: id,
+        event: { type: 'REJECT', comment: 'Incomplete documents.' },
+        actor: as(otherReviewer),
+      }),
     ]);
     const ok = results.filter((r) => r.ok);
     const refused = results.filter((r) => !r.ok);
@@ -106,8 +160,17 @@ describe(`Applying workflow events through the database (${dbLabel})`, () => {
   it('when the person acted on an older version of the application, then the event gets 409', async () => {
     const id = await underReview();
     const seen = (await ctx.services.applications.findById(id))!.version;
-    await ctx.services.applyEvent({ applicationId: id, event: { type: 'REQUEST_INFO', comment: 'Please add the lease.' }, actor: as(reviewer) });
-    const late = await ctx.services.applyEvent({ applicationId: id, event: { type: 'ACCEPT' }, actor: as(otherReviewer), expectedVersion: seen });
+    await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'REQUEST_INFO', comment: 'Please add the lease.' },
+      actor: as(reviewer),
+    });
+    const late = await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'ACCEPT' },
+      actor: as(otherReviewer),
+      expectedVersion: seen,
+    });
     expect(late).to.include({ ok: false, status: 409, code: 'conflict' });
   });
 
@@ -115,13 +178,23 @@ describe(`Applying workflow events through the database (${dbLabel})`, () => {
     const id = await underReview();
     const real = outboxRepository(ctx.db);
     const failing = { ...real, add: () => Promise.reject(new Error('disk full')) };
-    const applyEvent = applyEventService({ db: ctx.db, registry: ctx.services.registry, clock: ctx.clock, calendar: ctx.services.calendar, outbox: failing });
+    const applyEvent = applyEventService({
+      db: ctx.db,
+      registry: ctx.services.registry,
+      clock: ctx.clock,
+      calendar: ctx.services.calendar,
+      outbox: failing,
+    });
     const row = await ctx.services.applications.findById(id);
     const events = await ctx.services.applications.events(id);
     const deadlines = await ctx.db('deadlines').where({ application_id: id }).orderBy('id');
     let error: unknown;
     try {
-      await applyEvent({ applicationId: id, event: { type: 'REJECT', comment: 'No proof of address.' }, actor: as(reviewer) });
+      await applyEvent({
+        applicationId: id,
+        event: { type: 'REJECT', comment: 'No proof of address.' },
+        actor: as(reviewer),
+      });
     } catch (err) {
       error = err;
     }
@@ -133,7 +206,11 @@ describe(`Applying workflow events through the database (${dbLabel})`, () => {
 
   it('when an unknown event type is sent, then it is refused without touching the application', async () => {
     const id = await underReview();
-    const result = await ctx.services.applyEvent({ applicationId: id, event: { type: 'xstate.init' }, actor: as(reviewer) });
+    const result = await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'xstate.init' },
+      actor: as(reviewer),
+    });
     expect(result.ok).to.equal(false);
     expect(await count('application_events', id)).to.equal(2);
   });

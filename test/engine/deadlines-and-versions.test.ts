@@ -27,12 +27,20 @@ describe(`Deadlines and service-level times (${dbLabel})`, () => {
 
   const as = (p: Person) => ({ role: p.role, userId: p.id });
   async function send(id: number, type: string, actor: Person, extra: Record<string, unknown> = {}) {
-    const result = await ctx.services.applyEvent({ applicationId: id, event: { type, ...extra }, actor: as(actor) });
+    const result = await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type, ...extra },
+      actor: as(actor),
+    });
     expect(result.ok, `${type}: ${JSON.stringify(result)}`).to.equal(true);
   }
   async function submitAt(when: Date): Promise<number> {
     ctx.clock.set(when);
-    const draft = await ctx.services.applications.createDraft({ serviceSlug: 'residence-certificate', applicantId: applicant.id, municipality: 'capital' });
+    const draft = await ctx.services.applications.createDraft({
+      serviceSlug: 'residence-certificate',
+      applicantId: applicant.id,
+      municipality: 'capital',
+    });
     await send(draft.id, 'SUBMIT', applicant);
     return draft.id;
   }
@@ -77,7 +85,9 @@ describe(`Deadlines and service-level times (${dbLabel})`, () => {
     expect(events.filter((e) => e.event === 'SLA_ESCALATE')).to.have.length(1);
     expect(events.at(-1)).to.include({ actor_role: 'system', actor_id: null });
     await ctx.services.outbox.runOnce();
-    const notices = await ctx.db('notifications').where({ user_id: supervisor.id, template: 'sla_escalated' });
+    const notices = await ctx
+      .db('notifications')
+      .where({ user_id: supervisor.id, template: 'sla_escalated' });
     expect(notices).to.have.length(1);
   });
 
@@ -86,7 +96,11 @@ describe(`Deadlines and service-level times (${dbLabel})`, () => {
     await send(id, 'START_REVIEW', reviewer);
     await send(id, 'REJECT', reviewer, { comment: 'The address is outside the municipality.' });
     ctx.clock.set(local('2027-01-15'));
-    const late = await ctx.services.applyEvent({ applicationId: id, event: { type: 'RAISE_QUERY', comment: 'Why?' }, actor: as(applicant) });
+    const late = await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'RAISE_QUERY', comment: 'Why?' },
+      actor: as(applicant),
+    });
     expect(late.ok).to.equal(false);
     expect(await ctx.services.deadlines.runOnce()).to.equal(1);
     expect(await row(id)).to.include({ state: 'rejection_final', status: 'rejected' });
@@ -99,7 +113,11 @@ describe(`Deadlines and service-level times (${dbLabel})`, () => {
     await send(id, 'REJECT', supervisor, { comment: 'Missing lease.' });
     ctx.clock.set(local('2026-12-03'));
     await send(id, 'RAISE_QUERY', applicant, { comment: 'The lease was attached as page 2.' });
-    const same = await ctx.services.applyEvent({ applicationId: id, event: { type: 'REOPEN' }, actor: as(supervisor) });
+    const same = await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'REOPEN' },
+      actor: as(supervisor),
+    });
     expect(same).to.include({ ok: false, status: 403, code: 'same_person' });
     const other = await makeStaff(ctx, 'supervisor');
     await send(id, 'REOPEN', other);
@@ -114,26 +132,72 @@ describe(`Workflow versions (${dbLabel})`, () => {
   it('when version 2 of a service ships while a version 1 application is under review, then new applications use v2 and the old one finishes on v1', async () => {
     const v1 = residenceCertificate;
     const { workflow: _workflow, ...data } = v1;
-    const v2 = defineService({ ...data, version: 2, guide: { ...data.guide, slaDays: 5 }, workflow: standardReview({ siteInspection: true }) });
+    const v2 = defineService({
+      ...data,
+      version: 2,
+      guide: { ...data.guide, slaDays: 5 },
+      workflow: standardReview({ siteInspection: true }),
+    });
     ctx = await createTestContext({ registry: createRegistry([v1]) });
     const applicant = await makeResident(ctx);
     const reviewer = await makeStaff(ctx, 'reviewer');
     const actor = (p: Person) => ({ role: p.role, userId: p.id });
-    const old = await ctx.services.applications.createDraft({ serviceSlug: 'residence-certificate', applicantId: applicant.id, municipality: 'capital' });
-    await ctx.services.applyEvent({ applicationId: old.id, event: { type: 'SUBMIT' }, actor: actor(applicant) });
-    await ctx.services.applyEvent({ applicationId: old.id, event: { type: 'START_REVIEW' }, actor: actor(reviewer) });
+    const old = await ctx.services.applications.createDraft({
+      serviceSlug: 'residence-certificate',
+      applicantId: applicant.id,
+      municipality: 'capital',
+    });
+    await ctx.services.applyEvent({
+      applicationId: old.id,
+      event: { type: 'SUBMIT' },
+      actor: actor(applicant),
+    });
+    await ctx.services.applyEvent({
+      applicationId: old.id,
+      event: { type: 'START_REVIEW' },
+      actor: actor(reviewer),
+    });
 
     // Release v2: the running portal restarts with both versions registered.
-    const services = createServices({ db: ctx.db, config: ctx.config, clock: ctx.clock, logger: ctx.logger, registry: createRegistry([v1, v2]) });
-    const fresh = await services.applications.createDraft({ serviceSlug: 'residence-certificate', applicantId: applicant.id, municipality: 'capital' });
+    const services = createServices({
+      db: ctx.db,
+      config: ctx.config,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      registry: createRegistry([v1, v2]),
+    });
+    const fresh = await services.applications.createDraft({
+      serviceSlug: 'residence-certificate',
+      applicantId: applicant.id,
+      municipality: 'capital',
+    });
     expect(fresh.service_version).to.equal(2);
-    await services.applyEvent({ applicationId: fresh.id, event: { type: 'SUBMIT' }, actor: actor(applicant) });
-    await services.applyEvent({ applicationId: fresh.id, event: { type: 'START_REVIEW' }, actor: actor(reviewer) });
+    await services.applyEvent({
+      applicationId: fresh.id,
+      event: { type: 'SUBMIT' },
+      actor: actor(applicant),
+    });
+    await services.applyEvent({
+      applicationId: fresh.id,
+      event: { type: 'START_REVIEW' },
+      actor: actor(reviewer),
+    });
     // v2 needs a site inspection before it can be accepted; v1 does not.
-    const v2Accept = await services.applyEvent({ applicationId: fresh.id, event: { type: 'ACCEPT' }, actor: actor(reviewer) });
+    const v2Accept = await services.applyEvent({
+      applicationId: fresh.id,
+      event: { type: 'ACCEPT' },
+      actor: actor(reviewer),
+    });
     expect(v2Accept.ok).to.equal(false);
-    const v1Accept = await services.applyEvent({ applicationId: old.id, event: { type: 'ACCEPT' }, actor: actor(reviewer) });
+    const v1Accept = await services.applyEvent({
+      applicationId: old.id,
+      event: { type: 'ACCEPT' },
+      actor: actor(reviewer),
+    });
     expect(v1Accept.ok, JSON.stringify(v1Accept)).to.equal(true);
-    expect(await services.applications.findById(old.id)).to.include({ service_version: 1, status: 'accepted' });
+    expect(await services.applications.findById(old.id)).to.include({
+      service_version: 1,
+      status: 'accepted',
+    });
   });
 });

@@ -17,8 +17,16 @@ describe(`The outbox (${dbLabel})`, () => {
   afterEach(() => ctx.close());
 
   async function submitted(): Promise<number> {
-    const draft = await ctx.services.applications.createDraft({ serviceSlug: 'residence-certificate', applicantId: applicant.id, municipality: 'capital' });
-    await ctx.services.applyEvent({ applicationId: draft.id, event: { type: 'SUBMIT' }, actor: { role: 'applicant', userId: applicant.id } });
+    const draft = await ctx.services.applications.createDraft({
+      serviceSlug: 'residence-certificate',
+      applicantId: applicant.id,
+      municipality: 'capital',
+    });
+    await ctx.services.applyEvent({
+      applicationId: draft.id,
+      event: { type: 'SUBMIT' },
+      actor: { role: 'applicant', userId: applicant.id },
+    });
     return draft.id;
   }
 
@@ -47,7 +55,13 @@ describe(`The outbox (${dbLabel})`, () => {
       }
       return Promise.resolve();
     };
-    const worker = outboxWorker({ db: ctx.db, clock: ctx.clock, logger: ctx.logger, handlers: { notify: flaky }, batchSize: 1 });
+    const worker = outboxWorker({
+      db: ctx.db,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      handlers: { notify: flaky },
+      batchSize: 1,
+    });
     expect(await worker.runOnce()).to.equal(0);
     const failed = await ctx.db('outbox').where({ id: calls[0] }).first();
     expect(failed).to.include({ status: 'pending', attempts: 1, last_error: 'SMTP unavailable' });
@@ -57,7 +71,10 @@ describe(`The outbox (${dbLabel})`, () => {
     expect(calls.filter((id) => id === calls[0])).to.have.length(1);
     ctx.clock.advance(60_000);
     expect(await worker.runOnce()).to.equal(1);
-    expect(await ctx.db('outbox').where({ id: calls[0] }).first()).to.include({ status: 'done', attempts: 2 });
+    expect(await ctx.db('outbox').where({ id: calls[0] }).first()).to.include({
+      status: 'done',
+      attempts: 2,
+    });
   });
 
   it('when a delivery keeps failing, then it is marked failed after the last attempt and no longer retried', async () => {
@@ -74,7 +91,9 @@ describe(`The outbox (${dbLabel})`, () => {
       ctx.clock.advance(2 * 60 * 60 * 1000);
     }
     const rows = await ctx.db('outbox').where({ kind: 'notify' });
-    expect(rows.every((r: { status: string; attempts: number }) => r.status === 'failed' && r.attempts === 3)).to.equal(true);
+    expect(
+      rows.every((r: { status: string; attempts: number }) => r.status === 'failed' && r.attempts === 3),
+    ).to.equal(true);
   });
 
   it('when two workers run at the same time, then every row is delivered exactly once', async () => {
@@ -86,7 +105,13 @@ describe(`The outbox (${dbLabel})`, () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
     };
     const make = () =>
-      outboxWorker({ db: ctx.db, clock: ctx.clock, logger: ctx.logger, handlers: { notify: handler }, batchSize: 5 });
+      outboxWorker({
+        db: ctx.db,
+        clock: ctx.clock,
+        logger: ctx.logger,
+        handlers: { notify: handler },
+        batchSize: 5,
+      });
     const [a, b] = [make(), make()];
     const drain = async (w: ReturnType<typeof make>) => {
       while ((await w.runOnce()) > 0);
@@ -107,7 +132,11 @@ describe(`The outbox (${dbLabel})`, () => {
   });
 
   it('when rows are written, then they are pending until a worker claims them', async () => {
-    await outboxRepository(ctx.db).add(ctx.db, [{ applicationId: null, kind: 'notify', payload: { x: 1 } }], ctx.clock.now());
+    await outboxRepository(ctx.db).add(
+      ctx.db,
+      [{ applicationId: null, kind: 'notify', payload: { x: 1 } }],
+      ctx.clock.now(),
+    );
     const rows = await ctx.db('outbox').where({ application_id: null });
     expect(rows).to.have.length(1);
     expect(rows[0]).to.include({ status: 'pending', attempts: 0 });

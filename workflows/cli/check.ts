@@ -21,7 +21,9 @@ async function main(dir: string): Promise<number> {
   const problems = checkDefinitions(definitions);
   if (problems.length > 0) {
     console.error(formatProblems(problems));
-    console.error(`\n${problems.length} problem(s) in ${new Set(problems.map((p) => p.service)).size} definition(s).`);
+    console.error(
+      `\n${problems.length} problem(s) in ${new Set(problems.map((p) => p.service)).size} definition(s).`,
+    );
     return 1;
   }
   console.log(`${definitions.length} definition(s) OK: ${definitions.map(serviceId).join(', ')}`);

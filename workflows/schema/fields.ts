@@ -34,7 +34,11 @@ const withOptions = { options: z.array(optionSchema).min(1) };
 
 export const fieldSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...common, type: z.literal('text'), maxLength: z.number().int().positive().default(200) }),
-  z.strictObject({ ...common, type: z.literal('longtext'), maxLength: z.number().int().positive().default(2000) }),
+  z.strictObject({
+    ...common,
+    type: z.literal('longtext'),
+    maxLength: z.number().int().positive().default(2000),
+  }),
   z.strictObject({ ...common, type: z.literal('number'), ...range }),
   z.strictObject({ ...common, type: z.literal('money'), ...range }),
   z.strictObject({
@@ -61,4 +65,4 @@ export type FieldType = FieldDef['type'];
 export type FieldOption = z.output<typeof optionSchema>;
 export type ShowWhen = z.output<typeof showWhenSchema>;
 export type DateBound = z.output<typeof dateBoundSchema>;
-export const FIELD_TYPES = fieldSchema.options.map((option) => option.shape.type.value) as FieldType[];
+export const FIELD_TYPES: FieldType[] = fieldSchema.options.map((option) => option.shape.type.value);

@@ -23,7 +23,10 @@ export const documentRequirementSchema = z.strictObject({
 const dinars = z
   .number()
   .min(0)
-  .refine((amount) => Math.abs(Math.round(amount * 1000) - amount * 1000) < 1e-6, 'at most 3 decimals (fils)');
+  .refine(
+    (amount) => Math.abs(Math.round(amount * 1000) - amount * 1000) < 1e-6,
+    'at most 3 decimals (fils)',
+  );
 
 export const guideSchema = z.strictObject({
   documents: z.array(documentRequirementSchema),

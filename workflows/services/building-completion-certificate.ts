@@ -28,7 +28,10 @@ export default defineService({
       },
       {
         key: 'engineerCertificate',
-        label: { ar: 'شهادة المهندس المشرف بإتمام الأعمال', en: 'Supervising engineer’s completion certificate' },
+        label: {
+          ar: 'شهادة المهندس المشرف بإتمام الأعمال',
+          en: 'Supervising engineer’s completion certificate',
+        },
         hint: {
           ar: 'موقعة ومختومة من مكتب هندسي مرخص من مجلس تنظيم مزاولة المهن الهندسية.',
           en: 'Signed and stamped by an engineering office licensed by the Council for the Regulation of Practising Engineering Professions.',
@@ -82,7 +85,13 @@ export default defineService({
     queryWindowDays: 14,
   },
   fields: [
-    { key: 'applicantName', type: 'text', step: 0, prefill: 'name', label: { ar: 'اسم مقدم الطلب', en: 'Applicant’s name' } },
+    {
+      key: 'applicantName',
+      type: 'text',
+      step: 0,
+      prefill: 'name',
+      label: { ar: 'اسم مقدم الطلب', en: 'Applicant’s name' },
+    },
     { key: 'cpr', type: 'cpr', step: 0, prefill: 'cpr', label: { ar: 'الرقم الشخصي', en: 'CPR number' } },
     {
       key: 'capacity',
@@ -103,8 +112,20 @@ export default defineService({
       showWhen: { field: 'capacity', equals: 'company' },
       label: { ar: 'رقم السجل التجاري', en: 'Commercial registration (CR) number' },
     },
-    { key: 'mobile', type: 'mobile', step: 0, prefill: 'mobile', label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' } },
-    { key: 'email', type: 'email', step: 0, prefill: 'email', label: { ar: 'البريد الإلكتروني', en: 'Email address' } },
+    {
+      key: 'mobile',
+      type: 'mobile',
+      step: 0,
+      prefill: 'mobile',
+      label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' },
+    },
+    {
+      key: 'email',
+      type: 'email',
+      step: 0,
+      prefill: 'email',
+      label: { ar: 'البريد الإلكتروني', en: 'Email address' },
+    },
     {
       key: 'permitNumber',
       type: 'text',
@@ -113,8 +134,20 @@ export default defineService({
       label: { ar: 'رقم رخصة البناء', en: 'Building permit number' },
       hint: { ar: 'كما يظهر في أعلى الرخصة.', en: 'As shown at the top of the permit.' },
     },
-    { key: 'permitDate', type: 'date', step: 1, notAfter: 'today', label: { ar: 'تاريخ إصدار الرخصة', en: 'Permit issue date' } },
-    { key: 'plotNumber', type: 'text', step: 1, maxLength: 20, label: { ar: 'رقم العقار', en: 'Plot (property) number' } },
+    {
+      key: 'permitDate',
+      type: 'date',
+      step: 1,
+      notAfter: 'today',
+      label: { ar: 'تاريخ إصدار الرخصة', en: 'Permit issue date' },
+    },
+    {
+      key: 'plotNumber',
+      type: 'text',
+      step: 1,
+      maxLength: 20,
+      label: { ar: 'رقم العقار', en: 'Plot (property) number' },
+    },
     { key: 'siteAddress', type: 'address', step: 1, label: { ar: 'عنوان الموقع', en: 'Site address' } },
     {
       key: 'siteLocation',
@@ -135,7 +168,14 @@ export default defineService({
         { value: 'industrial', label: { ar: 'صناعي', en: 'Industrial' } },
       ],
     },
-    { key: 'floors', type: 'number', step: 1, min: 1, max: 60, label: { ar: 'عدد الطوابق', en: 'Number of floors' } },
+    {
+      key: 'floors',
+      type: 'number',
+      step: 1,
+      min: 1,
+      max: 60,
+      label: { ar: 'عدد الطوابق', en: 'Number of floors' },
+    },
     {
       key: 'completionDate',
       type: 'date',
@@ -144,7 +184,12 @@ export default defineService({
       notAfter: 'today',
       label: { ar: 'تاريخ إتمام الأعمال', en: 'Date the works were completed' },
     },
-    { key: 'engineerName', type: 'text', step: 2, label: { ar: 'اسم المهندس المشرف', en: 'Supervising engineer’s name' } },
+    {
+      key: 'engineerName',
+      type: 'text',
+      step: 2,
+      label: { ar: 'اسم المهندس المشرف', en: 'Supervising engineer’s name' },
+    },
     {
       key: 'engineerLicence',
       type: 'text',
@@ -156,8 +201,19 @@ export default defineService({
         en: 'The licence number issued by the engineering professions council.',
       },
     },
-    { key: 'engineeringOffice', type: 'text', step: 2, label: { ar: 'اسم المكتب الهندسي', en: 'Engineering office' } },
-    { key: 'permitCopyFile', type: 'file', step: 3, document: 'permitCopy', label: { ar: 'رخصة البناء', en: 'Building permit' } },
+    {
+      key: 'engineeringOffice',
+      type: 'text',
+      step: 2,
+      label: { ar: 'اسم المكتب الهندسي', en: 'Engineering office' },
+    },
+    {
+      key: 'permitCopyFile',
+      type: 'file',
+      step: 3,
+      document: 'permitCopy',
+      label: { ar: 'رخصة البناء', en: 'Building permit' },
+    },
     {
       key: 'engineerCertificateFile',
       type: 'file',
@@ -172,7 +228,13 @@ export default defineService({
       document: 'asBuiltDrawings',
       label: { ar: 'المخططات النهائية', en: 'As-built drawings' },
     },
-    { key: 'sitePhotosFile', type: 'file', step: 3, document: 'sitePhotos', label: { ar: 'صور المبنى', en: 'Building photographs' } },
+    {
+      key: 'sitePhotosFile',
+      type: 'file',
+      step: 3,
+      document: 'sitePhotos',
+      label: { ar: 'صور المبنى', en: 'Building photographs' },
+    },
     {
       key: 'ownershipDeedFile',
       type: 'file',

@@ -4,7 +4,7 @@ import { standardReview } from '../standard-review.js';
 export default defineService({
   slug: 'residence-certificate',
   version: 1,
-  name: { ar: 'شهادة سكن', en: 'Residence certificate' },
+  name: { ar: 'شهادة إثبات السكن', en: 'Residence certificate' },
   summary: {
     ar: 'شهادة تثبت سكنك في عنوان يقع ضمن نطاق البلدية.',
     en: 'A certificate proving that you live at an address within the municipality.',
@@ -40,7 +40,10 @@ export default defineService({
       },
       {
         key: 'electricityBill',
-        label: { ar: 'فاتورة كهرباء وماء حديثة للعنوان', en: 'Recent electricity and water bill for the address' },
+        label: {
+          ar: 'فاتورة كهرباء وماء حديثة للعنوان',
+          en: 'Recent electricity and water bill for the address',
+        },
         hint: { ar: 'صادرة خلال آخر ثلاثة أشهر.', en: 'Issued within the last three months.' },
         required: false,
         types: ['pdf', 'jpeg', 'png'],
@@ -53,9 +56,21 @@ export default defineService({
     queryWindowDays: 14,
   },
   fields: [
-    { key: 'applicantName', type: 'text', step: 0, prefill: 'name', label: { ar: 'الاسم الكامل', en: 'Full name' } },
+    {
+      key: 'applicantName',
+      type: 'text',
+      step: 0,
+      prefill: 'name',
+      label: { ar: 'الاسم الكامل', en: 'Full name' },
+    },
     { key: 'cpr', type: 'cpr', step: 0, prefill: 'cpr', label: { ar: 'الرقم الشخصي', en: 'CPR number' } },
-    { key: 'mobile', type: 'mobile', step: 0, prefill: 'mobile', label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' } },
+    {
+      key: 'mobile',
+      type: 'mobile',
+      step: 0,
+      prefill: 'mobile',
+      label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' },
+    },
     {
       key: 'email',
       type: 'email',
@@ -121,9 +136,18 @@ export default defineService({
       required: false,
       maxLength: 120,
       label: { ar: 'الجهة الموجهة إليها الشهادة', en: 'Addressed to' },
-      hint: { ar: 'اتركه فارغاً لعبارة «إلى من يهمه الأمر».', en: 'Leave empty for “To whom it may concern”.' },
+      hint: {
+        ar: 'اتركه فارغاً لعبارة «إلى من يهمه الأمر».',
+        en: 'Leave empty for “To whom it may concern”.',
+      },
     },
-    { key: 'cprCopyFile', type: 'file', step: 2, document: 'cprCopy', label: { ar: 'البطاقة الذكية', en: 'Smart card' } },
+    {
+      key: 'cprCopyFile',
+      type: 'file',
+      step: 2,
+      document: 'cprCopy',
+      label: { ar: 'البطاقة الذكية', en: 'Smart card' },
+    },
     {
       key: 'tenancyProofFile',
       type: 'file',
