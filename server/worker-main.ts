@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   const work = startBackgroundWork({ services, db, logger, clock: systemClock });
   logger.info('worker started');
   const shutdown = () => {
-    void work.stop().then(() => db.destroy()).then(() => process.exit(0));
+    void work
+      .stop()
+      .then(() => db.destroy())
+      .then(() => process.exit(0));
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

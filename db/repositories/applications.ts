@@ -52,7 +52,9 @@ export function applicationsRepository(db: Knex) {
     },
 
     async insert(trx: Knex, row: Omit<ApplicationRow, 'id' | 'version'>): Promise<number> {
-      const [inserted] = await trx('applications').insert({ ...row, version: 1 }).returning<{ id: number }[]>('id');
+      const [inserted] = await trx('applications')
+        .insert({ ...row, version: 1 })
+        .returning<{ id: number }[]>('id');
       if (!inserted) throw new Error('insert returned no id');
       return inserted.id;
     },
@@ -122,7 +124,10 @@ export function applicationsRepository(db: Knex) {
       return (await trx('deadlines').where({ id: deadlineId }).delete()) === 1;
     },
 
-    async dueDeadlines(now: number, limit: number): Promise<{ id: number; application_id: number; event: string }[]> {
+    async dueDeadlines(
+      now: number,
+      limit: number,
+    ): Promise<{ id: number; application_id: number; event: string }[]> {
       return db('deadlines').where('due_at', '<=', now).orderBy('due_at').limit(limit);
     },
   };

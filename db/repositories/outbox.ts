@@ -58,7 +58,9 @@ export function outboxRepository(db: Knex) {
     },
 
     async markDone(id: number, now: Date): Promise<void> {
-      await db('outbox').where({ id }).update({ status: 'done', delivered_at: now, locked_until: null, last_error: null });
+      await db('outbox')
+        .where({ id })
+        .update({ status: 'done', delivered_at: now, locked_until: null, last_error: null });
     },
 
     async markFailed(id: number, error: string, nextAttemptAt: number | null): Promise<void> {

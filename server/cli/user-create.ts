@@ -46,7 +46,13 @@ async function main(): Promise<void> {
   const db = createDb(config.databaseUrl);
   try {
     await migrateLatest(db);
-    const services = createServices({ db, config, clock: systemClock, logger, registry: await loadRegistry() });
+    const services = createServices({
+      db,
+      config,
+      clock: systemClock,
+      logger,
+      registry: await loadRegistry(),
+    });
     const password = process.env.PASSWORD ?? randomBytes(18).toString('base64url');
     const id = await services.accounts.createStaff({
       name: values.name,

@@ -16,7 +16,9 @@ export interface ApplyEventRequest {
   /** Set by the deadline sweeper: the deadline row this event fires (fired once, in the same transaction). */
   deadlineId?: number;
   /** Extra columns written with the event, e.g. the reference number at submission. */
-  extra?: Partial<Pick<ApplicationRow, 'reference' | 'form_data' | 'municipality' | 'assigned_to' | 'outcome'>>;
+  extra?: Partial<
+    Pick<ApplicationRow, 'reference' | 'form_data' | 'municipality' | 'assigned_to' | 'outcome'>
+  >;
 }
 
 export type ApplyEventFailure = RefusalCode | 'not_found' | 'conflict';
@@ -37,11 +39,13 @@ const NOT_DELIVERED = new Set(['escalate', 'webhook']);
 
 /** Outbox rows written for the workflow's effects; recipients are resolved at delivery. */
 function outboxEntries(application: ApplicationRow, effects: Effect[]) {
-  return effects.filter((effect) => !NOT_DELIVERED.has(effect.type)).map((effect) => ({
-    applicationId: application.id,
-    kind: effect.type,
-    payload: { ...effect.params, applicationId: application.id },
-  }));
+  return effects
+    .filter((effect) => !NOT_DELIVERED.has(effect.type))
+    .map((effect) => ({
+      applicationId: application.id,
+      kind: effect.type,
+      payload: { ...effect.params, applicationId: application.id },
+    }));
 }
 
 /**
@@ -65,7 +69,12 @@ export function applyEventService(deps: {
     const row = await applications.findById(request.applicationId);
     if (!row) return { ok: false, status: 404, code: 'not_found', message: 'no such application' };
     if (request.expectedVersion !== undefined && request.expectedVersion !== row.version) {
-      return { ok: false, status: 409, code: 'conflict', message: 'the application changed since it was read' };
+      return {
+        ok: false,
+        status: 409,
+        code: 'conflict',
+        message: 'the application changed since it was read',
+      };
     }
     const definition = registry.get(row.service_slug, row.service_version);
     if (!definition) throw new Error(`workflow ${row.service_slug}@${row.service_version} is not registered`);
@@ -78,7 +87,8 @@ export function applyEventService(deps: {
       now,
       calendar,
     });
-    if (!plan.ok) return { ok: false, status: REFUSAL_HTTP_STATUS[plan.code], code: plan.code, message: plan.message };
+    if (!plan.ok)
+      return { ok: false, status: REFUSAL_HTTP_STATUS[plan.code], code: plan.code, message: plan.message };
 
     const context = plan.persisted.context as { clock?: WorkflowClock; escalated?: boolean };
     const slaDue = context.clock?.deadlines.sla;
@@ -122,7 +132,11 @@ export function applyEventService(deps: {
           {
             cancelAll: plan.timers.cancelAll,
             cancel: plan.timers.cancel,
-            arm: plan.timers.arm.map((t) => ({ key: t.key, event: t.event, dueAt: new Date(t.dueAt ?? now) })),
+            arm: plan.timers.arm.map((t) => ({
+              key: t.key,
+              event: t.event,
+              dueAt: new Date(t.dueAt ?? now),
+            })),
           },
           now,
         );

@@ -26,7 +26,13 @@ export function matchesQuery(definition: ServiceDefinition, query: string): bool
   const words = foldForSearch(query).split(' ').filter(Boolean);
   if (words.length === 0) return true;
   const haystack = foldForSearch(
-    [definition.name.ar, definition.name.en, definition.summary.ar, definition.summary.en, definition.slug].join(' '),
+    [
+      definition.name.ar,
+      definition.name.en,
+      definition.summary.ar,
+      definition.summary.en,
+      definition.slug,
+    ].join(' '),
   );
   return words.every((w) => haystack.includes(w));
 }

@@ -29,7 +29,10 @@ export function deadlineSweeper(deps: { db: Knex; clock: Clock; logger: Logger; 
       if (result.code === 'conflict') continue;
       // The workflow no longer takes this event here: the deadline is stale, drop it.
       await deps.db('deadlines').where({ id: deadline.id }).delete();
-      deps.logger.info({ deadlineId: deadline.id, event: deadline.event, code: result.code }, 'stale deadline removed');
+      deps.logger.info(
+        { deadlineId: deadline.id, event: deadline.event, code: result.code },
+        'stale deadline removed',
+      );
     }
     return fired;
   }

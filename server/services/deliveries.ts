@@ -42,7 +42,11 @@ export function outboxHandlers(deps: {
     return query;
   }
 
-  async function recipients(app: ApplicationRow, audience: Audience, payload: Record<string, unknown>): Promise<UserRow[]> {
+  async function recipients(
+    app: ApplicationRow,
+    audience: Audience,
+    payload: Record<string, unknown>,
+  ): Promise<UserRow[]> {
     switch (audience) {
       case 'applicant': {
         const user = await db<UserRow>('users').where({ id: app.applicant_id }).first();
@@ -57,11 +61,21 @@ export function outboxHandlers(deps: {
     }
   }
 
-  async function notifyPeople(row: { id: number }, app: ApplicationRow, template: string, people: UserRow[], email: boolean) {
+  async function notifyPeople(
+    row: { id: number },
+    app: ApplicationRow,
+    template: string,
+    people: UserRow[],
+    email: boolean,
+  ) {
     const now = clock.now();
     const definition = registry.get(app.service_slug, app.service_version);
     for (const person of people) {
-      const params = { reference: app.reference ?? `#${app.id}`, serviceAr: definition?.name.ar ?? app.service_slug, serviceEn: definition?.name.en ?? app.service_slug };
+      const params = {
+        reference: app.reference ?? `#${app.id}`,
+        serviceAr: definition?.name.ar ?? app.service_slug,
+        serviceEn: definition?.name.en ?? app.service_slug,
+      };
       const insert = db('notifications').insert({
         user_id: person.id,
         application_id: app.id,
@@ -99,7 +113,9 @@ export function outboxHandlers(deps: {
       const fresh = await applications.findById(app.id, trx);
       const outcome = fresh?.outcome ? (JSON.parse(fresh.outcome) as Record<string, unknown>) : {};
       if (outcome[key] !== undefined) return;
-      await trx('applications').where({ id: app.id }).update({ outcome: JSON.stringify({ ...outcome, [key]: value }) });
+      await trx('applications')
+        .where({ id: app.id })
+        .update({ outcome: JSON.stringify({ ...outcome, [key]: value }) });
     });
   }
 
@@ -119,7 +135,10 @@ export function outboxHandlers(deps: {
     async issueCertificate(payload) {
       const app = await application(payload);
       const year = clock.now().getUTCFullYear();
-      await setOutcome(app, 'certificate', { number: `CRT-${year}-${String(app.id).padStart(8, '0')}`, issuedAt: clock.now().toISOString() });
+      await setOutcome(app, 'certificate', {
+        number: `CRT-${year}-${String(app.id).padStart(8, '0')}`,
+        issuedAt: clock.now().toISOString(),
+      });
     },
     async requestPayout(payload, row) {
       const app = await application(payload);

@@ -43,8 +43,15 @@ export function outboxWorker(options: OutboxWorkerOptions) {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const giveUp = row.attempts >= maxAttempts;
-      await outbox.markFailed(row.id, message, giveUp ? null : clock.now().getTime() + backoffMs(row.attempts));
-      logger.warn({ outboxId: row.id, kind: row.kind, attempts: row.attempts, giveUp, err: message }, 'outbox delivery failed');
+      await outbox.markFailed(
+        row.id,
+        message,
+        giveUp ? null : clock.now().getTime() + backoffMs(row.attempts),
+      );
+      logger.warn(
+        { outboxId: row.id, kind: row.kind, attempts: row.attempts, giveUp, err: message },
+        'outbox delivery failed',
+      );
       return false;
     }
   }

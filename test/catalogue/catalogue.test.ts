@@ -5,7 +5,12 @@ import { agentFor } from '../support/http.js';
 import { foldForSearch } from '../../server/services/catalogue.js';
 
 const escapeHtml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&#34;')
+    .replace(/'/g, '&#39;');
 
 describe(`The service catalogue and guides (${dbLabel})`, () => {
   let ctx: TestContext;
@@ -89,7 +94,9 @@ describe(`The service catalogue and guides (${dbLabel})`, () => {
       expect(s.name).to.deep.equal(d.name);
       expect(s.fee).to.deep.equal(d.guide.fee);
       expect(s.documents).to.deep.equal(JSON.parse(JSON.stringify(d.guide.documents)));
-      expect((s.fields as { key: string; type: string }[]).map((f) => [f.key, f.type])).to.deep.equal(d.fields.map((f) => [f.key, f.type]));
+      expect((s.fields as { key: string; type: string }[]).map((f) => [f.key, f.type])).to.deep.equal(
+        d.fields.map((f) => [f.key, f.type]),
+      );
       const one = await request(ctx.app).get(`/api/v1/services/${d.slug}`);
       expect(one.body).to.deep.equal(s);
     }

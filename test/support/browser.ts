@@ -66,8 +66,9 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
   // Evaluated through the DevTools protocol, so the page's strict CSP stays on while axe runs.
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: unknown[] }> } })
-      .axe;
+    const axe = (
+      window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: unknown[] }> } }
+    ).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
     return result.violations;
   }, AXE_TAGS);
@@ -81,7 +82,10 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
 export function watchConsoleErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) {
+    if (
+      msg.type() === 'error' &&
+      !/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())
+    ) {
       errors.push(msg.text());
     }
   });

@@ -4,7 +4,7 @@ import { standardReview } from '../standard-review.js';
 export default defineService({
   slug: 'building-completion-certificate',
   version: 1,
-  name: { ar: 'شهادة إتمام البناء', en: 'Building completion certificate' },
+  name: { ar: 'شهادة إتمام بناء', en: 'Building completion certificate' },
   summary: {
     ar: 'شهادة تثبت أن المبنى أُنجز وفق رخصة البناء، وتلزم لتوصيل الكهرباء والماء بصفة دائمة.',
     en: 'A certificate that the building was completed as permitted, needed for a permanent electricity and water connection.',
