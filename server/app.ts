@@ -18,6 +18,8 @@ import { publicRoutes } from './routes/public.js';
 import { authRoutes } from './routes/auth.js';
 import { accountRoutes } from './routes/account.js';
 import { catalogueRoutes } from './routes/catalogue.js';
+import { applyRoutes } from './routes/apply.js';
+import { myApplicationRoutes } from './routes/my-application.js';
 import './http/augment.js';
 
 export interface AppDependencies {
@@ -109,6 +111,8 @@ export function createApp(deps: AppDependencies): Express {
   );
   app.use(accountRoutes(services, config));
   app.use(catalogueRoutes(services));
+  app.use(applyRoutes(services));
+  app.use(myApplicationRoutes(services));
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -5,12 +5,15 @@
  */
 import type { AnyStateNode, StateValue } from 'xstate';
 import {
+  allTransitions,
+  eventTypeOf,
   initialMachineSnapshot,
   persist,
   restoreSnapshot,
   stateMetaOf,
   topStateKey,
   topStateNode,
+  transitionMetaOf,
 } from './machine-introspection.js';
 import type {
   Localized,
@@ -106,4 +109,15 @@ function describeNode(node: AnyStateNode): StateDescription {
     sla: meta.sla,
     final: node.type === 'final',
   };
+}
+
+/** The label of each event the workflow takes (the first transition's label wins), for timelines. */
+export function eventLabels(definition: ServiceDefinition): Map<string, Localized> {
+  const labels = new Map<string, Localized>();
+  for (const transition of allTransitions(definition.workflow.machine)) {
+    const label = transitionMetaOf(transition)?.label;
+    const type = eventTypeOf(transition);
+    if (label && !labels.has(type)) labels.set(type, label);
+  }
+  return labels;
 }

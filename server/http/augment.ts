@@ -1,5 +1,6 @@
 import type { UserRow } from '../../db/repositories/users.js';
 import type { Lang, Translate } from '../i18n.js';
+import type { answerFormatter, dateFormatter } from './formatting.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -21,6 +22,9 @@ declare module 'express-serve-static-core' {
     currentPath: string;
     pick: (value: { ar: string; en: string }) => string;
     takeFlash: () => { kind: string; key: string }[];
+    formatDate: ReturnType<typeof dateFormatter>;
+    formatMoney: (amount: number) => string;
+    formatAnswer: ReturnType<typeof answerFormatter>;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { DEFAULT_LANG, dirOf, isLang, translator } from '../i18n.js';
+import { answerFormatter, dateFormatter, moneyFormatter } from './formatting.js';
 
 export const LANG_COOKIE = 'lang';
 
@@ -18,6 +19,9 @@ export const languageLocals: RequestHandler = (req, res, next) => {
   res.locals.user = null;
   res.locals.csrf = () => '';
   res.locals.takeFlash = () => [];
+  res.locals.formatDate = dateFormatter(lang);
+  res.locals.formatMoney = moneyFormatter(lang);
+  res.locals.formatAnswer = answerFormatter(lang);
   next();
 };
 

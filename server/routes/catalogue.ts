@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Services } from '../services/index.js';
 import { HttpError } from '../http/errors.js';
+import { mayApply } from '../services/form-runner.js';
 
 /** The service catalogue and guides (pages), and the same data as JSON for other systems. */
 export function catalogueRoutes(services: Services): Router {
@@ -21,9 +22,11 @@ export function catalogueRoutes(services: Services): Router {
   router.get('/services/:slug', (req, res, next) => {
     const definition = catalogue.find(req.params.slug);
     if (!definition) return next(new HttpError(404, 'no such service'));
+    const user = res.locals.user;
     res.render('catalogue/guide', {
       title: res.locals.pick(definition.name),
       service: catalogue.describe(definition),
+      canApply: user ? mayApply(definition, user) : false,
     });
   });
 

@@ -53,8 +53,21 @@ export function applicationsService(deps: { db: Knex; registry: Registry; clock:
     return row;
   }
 
+  /** The person's applications, newest first; discarded drafts are left out. */
+  async function listForApplicant(applicantId: number): Promise<ApplicationRow[]> {
+    return db<ApplicationRow>('applications')
+      .where({ applicant_id: applicantId })
+      .whereNot({ state: 'discarded' })
+      .orderBy([
+        { column: 'updated_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(200);
+  }
+
   return {
     createDraft,
+    listForApplicant,
     findById: (id: number) => repo.findById(id),
     events: (id: number) => repo.events(id),
   };

@@ -9,6 +9,7 @@ import { accountsService } from './accounts.js';
 import { applicationsService } from './applications.js';
 import { applyEventService } from './apply-event.js';
 import { catalogueService } from './catalogue.js';
+import { formRunnerService } from './form-runner.js';
 import { deadlineSweeper } from './deadline-sweeper.js';
 import { outboxHandlers } from './deliveries.js';
 import { createMailer, type Mailer } from './mailer.js';
@@ -36,12 +37,29 @@ export function createServices(deps: Dependencies) {
       host: new URL(config.baseUrl).hostname,
     });
   const applyEvent = applyEventService({ db, registry, clock, calendar });
+  const applications = applicationsService({ db, registry, clock });
   return {
     registry,
     calendar,
     accounts: accountsService(db, clock),
     catalogue: catalogueService(registry),
-    applications: applicationsService({ db, registry, clock }),
+    applications,
+    forms: formRunnerService({
+      db,
+      registry,
+      clock,
+      calendar,
+      applications,
+      applyEvent,
+      documentCounts: async (applicationId) => {
+        const rows = await db('documents')
+          .where({ application_id: applicationId })
+          .groupBy('requirement_key')
+          .select('requirement_key')
+          .count<{ requirement_key: string; n: number | string }[]>({ n: '*' });
+        return Object.fromEntries(rows.map((r) => [r.requirement_key, Number(r.n)]));
+      },
+    }),
     applyEvent,
     outbox: outboxWorker({
       db,

@@ -1,0 +1,331 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { DocumentRequirement } from '../../workflows/schema/service.js';
+import { documentsRepository, type DocumentRow, type NewDocument } from '../../db/repositories/documents.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import { securityEvent } from '../logger.js';
+import { publicDir } from '../paths.js';
+import type { MalwareScanner } from './malware-scanner.js';
+
+export type { DocumentRow } from '../../db/repositories/documents.js';
+
+export type DocumentType = DocumentRequirement['types'][number];
+
+export interface IncomingFile {
+  originalName: string;
+  buffer: Buffer;
+}
+
+export interface AcceptInput {
+  applicationId: number;
+  requirement: DocumentRequirement;
+  files: IncomingFile[];
+  /** Files already stored for this requirement (a fast pre-check; re-checked in the transaction). */
+  existingCount: number;
+  uploadedBy: number;
+}
+
+export type RefusalCode = 'too_large' | 'too_many' | 'type_not_allowed' | 'infected' | 'scanner_unavailable';
+
+export type AcceptResult =
+  { ok: true; documents: DocumentRow[] } | { ok: false; status: 413 | 415 | 422 | 503; code: RefusalCode };
+
+export interface DownloadableDocument {
+  id: number;
+  applicationId: number;
+  path: string;
+  mediaType: string;
+  originalName: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+const MEDIA_TYPES: Record<DocumentType, string> = {
+  pdf: 'application/pdf',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+};
+
+const EXTENSIONS: Record<DocumentType, string> = { pdf: 'pdf', jpeg: 'jpg', png: 'png' };
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
+const PDF_SIGNATURE = Buffer.from('%PDF-', 'latin1');
+
+/** The stored-name shape; anything else read back from a row is refused before touching disk. */
+const STORED_NAME = /^[0-9a-f]{32}\.(?:pdf|jpg|png)$/;
+
+/**
+ * The file's type from its first bytes (magic numbers), never from its name or declared type.
+ * Undefined for anything that is not one of the portal's document types.
+ */
+export function detectDocumentType(buffer: Buffer): DocumentType | undefined {
+  const startsWith = (signature: Buffer) =>
+    buffer.length >= signature.length && buffer.subarray(0, signature.length).equals(signature);
+  if (startsWith(PDF_SIGNATURE)) return 'pdf';
+  if (startsWith(PNG_SIGNATURE)) return 'png';
+  if (startsWith(JPEG_SIGNATURE)) return 'jpeg';
+  return undefined;
+}
+
+export function mediaTypeOf(type: DocumentType): string {
+  return MEDIA_TYPES[type];
+}
+
+/**
+ * The applicant's file name made safe to store and show: the base name only, no control or
+ * bidirectional-override characters (which can disguise an extension), NFC, at most 255
+ * characters with the extension kept. It is never used to build a path.
+ */
+export function sanitiseFileName(name: string, fallbackExtension = 'bin'): string {
+  const base = name.split(/[/\\]/).pop() ?? '';
+  let clean = base
+    .normalize('NFC')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (clean === '' || /^\.+$/.test(clean)) clean = `document.${fallbackExtension}`;
+  const chars = Array.from(clean);
+  if (chars.length <= 255) return clean;
+  const dot = clean.lastIndexOf('.');
+  const extension = dot > 0 ? Array.from(clean.slice(dot)) : [];
+  const keepExtension = extension.length > 0 && extension.length <= 16 ? extension : [];
+  return chars.slice(0, 255 - keepExtension.length).join('') + keepExtension.join('');
+}
+
+function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** Writes a file durably: exclusive create, contents, fsync, close. */
+async function writeDurably(file: string, data: Buffer): Promise<void> {
+  const handle = await fs.open(file, 'wx', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Makes a directory's entries (a created or removed file name) durable. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function removeQuietly(files: string[]): Promise<string[]> {
+  const failed: string[] = [];
+  for (const file of files) {
+    try {
+      await fs.unlink(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') failed.push(file);
+    }
+  }
+  return failed;
+}
+
+export interface DocumentsDependencies {
+  db: Knex;
+  config: Pick<Config, 'uploadDir'>;
+  clock: Clock;
+  scanner: MalwareScanner;
+  logger?: Logger;
+}
+
+/** Uploading, listing, removing and serving an application's documents. */
+export function documentsService(deps: DocumentsDependencies) {
+  const { db, clock, scanner, logger } = deps;
+  const uploadDir = path.resolve(deps.config.uploadDir);
+  if (isInside(uploadDir, publicDir) || isInside(publicDir, uploadDir)) {
+    throw new Error(`UPLOAD_DIR (${uploadDir}) must be outside the public directory`);
+  }
+  const repo = documentsRepository(db);
+
+  function pathOf(storedName: string): string {
+    if (!STORED_NAME.test(storedName)) throw new Error('refusing a stored name of unexpected shape');
+    return path.join(uploadDir, storedName);
+  }
+
+  async function accept(input: AcceptInput): Promise<AcceptResult> {
+    const { requirement, files } = input;
+    if (files.length === 0) return { ok: true, documents: [] };
+
+    // 1. How many.
+    if (input.existingCount + files.length > requirement.maxFiles) {
+      return { ok: false, status: 413, code: 'too_many' };
+    }
+    // 2. How big.
+    const maxBytes = Math.floor(requirement.maxSizeMb * 1024 * 1024);
+    if (files.some((f) => f.buffer.length > maxBytes)) {
+      return { ok: false, status: 413, code: 'too_large' };
+    }
+    // 3. What it is, from its bytes.
+    const types: DocumentType[] = [];
+    for (const file of files) {
+      const type = detectDocumentType(file.buffer);
+      if (!type || !requirement.types.includes(type)) {
+        return { ok: false, status: 415, code: 'type_not_allowed' };
+      }
+      types.push(type);
+    }
+    // 4. Malware scan: nothing is written before every file is known clean.
+    for (const file of files) {
+      let verdict;
+      try {
+        verdict = await scanner.scan(file.buffer);
+      } catch (err) {
+        logger?.error({ err, applicationId: input.applicationId }, 'malware scanner unavailable');
+        return { ok: false, status: 503, code: 'scanner_unavailable' };
+      }
+      if (!verdict.clean) {
+        if (logger) {
+          securityEvent(logger, 'malware_rejected', {
+            applicationId: input.applicationId,
+            userId: input.uploadedBy,
+            requirement: requirement.key,
+            signature: verdict.signature,
+          });
+        }
+        return { ok: false, status: 422, code: 'infected' };
+      }
+    }
+
+    // 5. Write under generated names, durably, then record the rows in one transaction.
+    await fs.mkdir(uploadDir, { recursive: true, mode: 0o700 });
+    const now = clock.now();
+    const written: string[] = [];
+    const rows: NewDocument[] = [];
+    try {
+      for (const [i, file] of files.entries()) {
+        const type = types[i]!;
+        const storedName = `${randomBytes(16).toString('hex')}.${EXTENSIONS[type]}`;
+        const target = pathOf(storedName);
+        await writeDurably(target, file.buffer);
+        written.push(target);
+        rows.push({
+          application_id: input.applicationId,
+          requirement_key: requirement.key,
+          stored_name: storedName,
+          original_name: sanitiseFileName(file.originalName, EXTENSIONS[type]),
+          media_type: MEDIA_TYPES[type],
+          size_bytes: file.buffer.length,
+          sha256: createHash('sha256').update(file.buffer).digest('hex'),
+          uploaded_by: input.uploadedBy,
+          created_at: now,
+        });
+      }
+      await syncDirectory(uploadDir);
+      const outcome = await db.transaction(async (trx) => {
+        if (!(await repo.lockApplication(trx, input.applicationId))) {
+          throw new Error(`application ${input.applicationId} does not exist`);
+        }
+        const stored = await repo.countFor(input.applicationId, requirement.key, trx);
+        if (stored + files.length > requirement.maxFiles) return 'too_many' as const;
+        return repo.insertMany(trx, rows);
+      });
+      if (outcome === 'too_many') {
+        await discard(written);
+        return { ok: false, status: 413, code: 'too_many' };
+      }
+      return { ok: true, documents: outcome };
+    } catch (err) {
+      // No orphans: whatever was written for a refused or failed upload goes again.
+      await discard(written);
+      throw err;
+    }
+  }
+
+  async function discard(files: string[]): Promise<void> {
+    if (files.length === 0) return;
+    const left = await removeQuietly(files);
+    if (left.length > 0) {
+      logger?.error({ files: left.map((f) => path.basename(f)) }, 'could not remove uploaded files');
+    }
+    await syncDirectory(uploadDir).catch(() => undefined);
+  }
+
+  async function list(applicationId: number): Promise<DocumentRow[]> {
+    return repo.listByApplication(applicationId);
+  }
+
+  /**
+   * Deletes the row, then the file. If the file cannot be removed it is left as an orphan
+   * (found by listOrphanFiles) rather than leaving a row that points at nothing.
+   */
+  async function remove(applicationId: number, documentId: number): Promise<boolean> {
+    const deleted = await db.transaction((trx) => repo.deleteForApplication(trx, applicationId, documentId));
+    if (!deleted) return false;
+    const left = await removeQuietly([pathOf(deleted.stored_name)]);
+    if (left.length > 0) {
+      logger?.error(
+        { documentId, storedName: deleted.stored_name },
+        'document row deleted, file not removed',
+      );
+    } else {
+      await syncDirectory(uploadDir).catch(() => undefined);
+    }
+    return true;
+  }
+
+  /**
+   * What a download needs. Give `applicationId` to require that the document belongs to it
+   * (the route has already checked the person may see that application).
+   */
+  async function openForDownload(
+    documentId: number,
+    applicationId?: number,
+  ): Promise<DownloadableDocument | undefined> {
+    const row = await repo.findById(documentId);
+    if (!row) return undefined;
+    if (applicationId !== undefined && row.application_id !== applicationId) return undefined;
+    return {
+      id: row.id,
+      applicationId: row.application_id,
+      path: pathOf(row.stored_name),
+      mediaType: row.media_type,
+      originalName: row.original_name,
+      sizeBytes: row.size_bytes,
+      sha256: row.sha256,
+    };
+  }
+
+  /** Stored files for one requirement of an application (for `existingCount`). */
+  async function countFor(applicationId: number, requirementKey: string): Promise<number> {
+    return repo.countFor(applicationId, requirementKey);
+  }
+
+  return { accept, list, remove, openForDownload, countFor, uploadDir };
+}
+
+export type DocumentsService = ReturnType<typeof documentsService>;
+
+/**
+ * Files in UPLOAD_DIR that no `documents` row refers to, by name, sorted. Used by durability
+ * checks; note that an upload in progress (written, not yet committed) shows up here briefly.
+ */
+export async function listOrphanFiles(deps: { db: Knex; uploadDir: string }): Promise<string[]> {
+  let entries;
+  try {
+    entries = await fs.readdir(deps.uploadDir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const known = await documentsRepository(deps.db).allStoredNames();
+  return entries
+    .filter((e) => e.isFile() && !known.has(e.name))
+    .map((e) => e.name)
+    .sort();
+}

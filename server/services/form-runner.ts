@@ -1,0 +1,146 @@
+import type { Knex } from 'knex';
+import {
+  formSteps,
+  routedMunicipality,
+  validateAll,
+  validateStep,
+  type Answers,
+} from '../../workflows/form/form.js';
+import { localDate, type Calendar } from '../../workflows/calendar.js';
+import type { Registry } from '../../workflows/registry.js';
+import type { ServiceDefinition } from '../../workflows/types.js';
+import type { ApplicationRow } from '../../db/repositories/applications.js';
+import type { UserRow } from '../../db/repositories/users.js';
+import type { FieldProblem } from '../../workflows/form/field-rules.js';
+import type { Clock } from '../clock.js';
+import type { ApplicationsService } from './applications.js';
+import type { ApplyEvent } from './apply-event.js';
+import { newReference } from './reference.js';
+
+export type RunnerResult<T> =
+  { ok: true; value: T } | { ok: false; status: number; problems: FieldProblem[] };
+
+/** Who may apply for a service: its applicant kinds (staff apply for people through assisted intake). */
+export function mayApply(definition: ServiceDefinition, user: UserRow): boolean {
+  return user.kind !== 'staff' && (definition.applicants as string[]).includes(user.kind);
+}
+
+/** Answers taken from the person's profile so nobody types them twice. */
+export function prefillFrom(definition: ServiceDefinition, user: UserRow): Answers {
+  const profile: Record<string, string | null> = {
+    name: user.name,
+    cpr: user.cpr,
+    cr: user.cr,
+    mobile: user.mobile,
+    email: user.email,
+  };
+  const answers: Answers = {};
+  for (const field of definition.fields) {
+    const value = field.prefill ? profile[field.prefill] : null;
+    if (value) answers[field.key] = value;
+  }
+  return answers;
+}
+
+/**
+ * The form runner's use cases: start a draft, save a page (validated on the server), and submit
+ * (every page and every required document checked again, a reference number given).
+ */
+export function formRunnerService(deps: {
+  db: Knex;
+  registry: Registry;
+  clock: Clock;
+  calendar: Calendar;
+  applications: ApplicationsService;
+  applyEvent: ApplyEvent;
+  documentCounts: (applicationId: number) => Promise<Record<string, number>>;
+}) {
+  const { db, registry, clock, calendar } = deps;
+  const today = () => localDate(clock.now(), calendar);
+
+  function definitionOf(app: ApplicationRow): ServiceDefinition {
+    const definition = registry.get(app.service_slug, app.service_version);
+    if (!definition) throw new Error(`service ${app.service_slug}@${app.service_version} is not registered`);
+    return definition;
+  }
+
+  async function start(definition: ServiceDefinition, user: UserRow): Promise<ApplicationRow> {
+    return deps.applications.createDraft({
+      serviceSlug: definition.slug,
+      applicantId: user.id,
+      formData: prefillFrom(definition, user),
+    });
+  }
+
+  /** Validates a page; valid answers are stored (also when `partial`, for "save and come back later"). */
+  async function savePage(
+    app: ApplicationRow,
+    page: number,
+    submitted: Record<string, unknown>,
+    options: { partial?: boolean } = {},
+  ): Promise<RunnerResult<Answers>> {
+    const definition = definitionOf(app);
+    const step = formSteps(definition)[page];
+    if (step === undefined) return { ok: false, status: 404, problems: [] };
+    const previous = JSON.parse(app.form_data) as Answers;
+    const result = validateStep(definition, step, submitted, previous, {
+      today: today(),
+      documentCounts: await deps.documentCounts(app.id),
+    });
+    if (result.problems.length > 0 && !options.partial)
+      return { ok: false, status: 400, problems: result.problems };
+    const stored = await db('applications')
+      .where({ id: app.id, status: 'draft' })
+      .update({
+        form_data: JSON.stringify(result.answers),
+        municipality: routedMunicipality(definition, result.answers),
+        updated_at: clock.now(),
+        version: app.version + 1,
+      });
+    if (stored !== 1) return { ok: false, status: 409, problems: [] };
+    return { ok: true, value: result.answers };
+  }
+
+  /** Problems that stop submission: every page again, and the required documents. */
+  async function checkAnswers(app: ApplicationRow): Promise<FieldProblem[]> {
+    const definition = definitionOf(app);
+    const answers = JSON.parse(app.form_data) as Answers;
+    return validateAll(definition, answers, {
+      today: today(),
+      documentCounts: await deps.documentCounts(app.id),
+    });
+  }
+
+  async function submit(app: ApplicationRow, actor: { role: 'applicant' | 'counter'; userId: number }) {
+    const problems = await checkAnswers(app);
+    if (problems.length > 0) return { ok: false as const, status: 400, problems };
+    const definition = definitionOf(app);
+    const answers = JSON.parse(app.form_data) as Answers;
+    const year = Number(localDate(clock.now(), calendar).slice(0, 4));
+    // A reference is unique; on the rare collision, draw again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const result = await deps.applyEvent({
+          applicationId: app.id,
+          event: { type: 'SUBMIT' },
+          actor,
+          expectedVersion: app.version,
+          extra: {
+            reference: newReference(definition.slug, year),
+            municipality: routedMunicipality(definition, answers),
+          },
+        });
+        return result.ok
+          ? { ok: true as const, application: result.application }
+          : { ok: false as const, status: result.status, problems: [] as FieldProblem[] };
+      } catch (err) {
+        if (!/unique|duplicate/i.test(String((err as Error).message))) throw err;
+      }
+    }
+    throw new Error('could not draw a unique reference number');
+  }
+
+  return { start, savePage, checkAnswers, submit, definitionOf, today };
+}
+
+export type FormRunnerService = ReturnType<typeof formRunnerService>;

@@ -1,0 +1,217 @@
+import { expect } from 'chai';
+import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
+import { agentFor, signUpResident, tokenFor, csrfFrom, type Agent } from '../support/http.js';
+import { pageBody } from '../support/answers.js';
+import { formSteps } from '../../workflows/form/form.js';
+import type { ServiceDefinition } from '../../workflows/types.js';
+
+describe(`The form runner (${dbLabel})`, () => {
+  let ctx: TestContext;
+  let agent: Agent;
+  beforeEach(async () => {
+    ctx = await createTestContext();
+    agent = agentFor(ctx.app);
+    await signUpResident(agent);
+  });
+  afterEach(() => ctx.close());
+
+  async function start(slug: string): Promise<number> {
+    const token = await tokenFor(agent, `/services/${slug}`);
+    const res = await agent.post(`/services/${slug}/apply`).type('form').send({ _csrf: token });
+    expect(res.status, slug).to.equal(303);
+    return Number(/\/applications\/(\d+)\/form\/0/.exec(res.headers.location as string)?.[1]);
+  }
+  /** Document rows as an upload would leave them (uploads themselves are tested in test/documents). */
+  async function seedRequiredDocuments(definition: ServiceDefinition, id: number) {
+    const app = (await ctx.services.applications.findById(id))!;
+    for (const doc of definition.guide.documents.filter((d) => d.required)) {
+      await ctx.db('documents').insert({
+        application_id: id,
+        requirement_key: doc.key,
+        stored_name: `seed-${id}-${doc.key}`,
+        original_name: `${doc.key}.pdf`,
+        media_type: 'application/pdf',
+        size_bytes: 1000,
+        sha256: '0'.repeat(64),
+        uploaded_by: app.applicant_id,
+        created_at: ctx.clock.now(),
+      });
+    }
+  }
+  async function answerAllPages(definition: ServiceDefinition, id: number) {
+    await seedRequiredDocuments(definition, id);
+    const pages = formSteps(definition).length;
+    for (let page = 0; page < pages; page++) {
+      const form = await agent.get(`/applications/${id}/form/${page}`);
+      const res = await agent
+        .post(`/applications/${id}/form/${page}`)
+        .type('form')
+        .send(pageBody(definition, page, csrfFrom(form.text)));
+      expect(
+        res.status,
+        `${definition.slug} page ${page}: ${res.text.match(/<li><a href="#[^"]+">[^<]+/g)?.join(' ')}`,
+      ).to.equal(303);
+    }
+  }
+  const stored = async (id: number) =>
+    JSON.parse((await ctx.services.applications.findById(id))!.form_data) as Record<string, unknown>;
+
+  it('when a resident starts an application, then the form is prefilled from their profile', async () => {
+    const id = await start('residence-certificate');
+    const page = await agent.get(`/applications/${id}/form/0`);
+    expect(page.text).to.contain('value="850101234"').and.contain('dir="ltr"');
+  });
+
+  for (const lang of ['ar', 'en'] as const) {
+    it(`when every service's form is opened in ${lang}, then each page renders with its labels`, async () => {
+      await agent.get(`/lang/${lang}`);
+      for (const definition of ctx.services.registry.all().filter((d) => d.applicants.includes('resident'))) {
+        const id = await start(definition.slug);
+        for (let page = 0; page < formSteps(definition).length; page++) {
+          const res = await agent.get(`/applications/${id}/form/${page}`);
+          expect(res.status, `${definition.slug} ${page}`).to.equal(200);
+          const first = definition.fields.find((f) => f.step === formSteps(definition)[page]);
+          expect(res.text).to.contain(first!.label[lang].replace(/'/g, '&#39;').replace(/"/g, '&#34;'));
+        }
+      }
+    });
+  }
+
+  it('when every page of every resident service is answered, then each reaches the check-your-answers page', async () => {
+    for (const definition of ctx.services.registry.all().filter((d) => d.applicants.includes('resident'))) {
+      const id = await start(definition.slug);
+      await answerAllPages(definition, id);
+      const check = await agent.get(`/applications/${id}/check`);
+      expect(check.status, definition.slug).to.equal(200);
+      expect((await ctx.services.applications.findById(id))!.municipality).to.equal('capital');
+    }
+  });
+
+  it('when a page has invalid answers, then an error summary links to each field, values are kept and nothing is stored', async () => {
+    const definition = ctx.services.registry.latest('residence-certificate')!;
+    const id = await start(definition.slug);
+    const before = await stored(id);
+    const form = await agent.get(`/applications/${id}/form/0`);
+    const res = await agent
+      .post(`/applications/${id}/form/0`)
+      .type('form')
+      .send(pageBody(definition, 0, csrfFrom(form.text), { cpr: '12', mobile: 'x' }));
+    expect(res.status).to.equal(400);
+    expect(res.text).to.match(/<title>خطأ: /);
+    expect(res.text).to.contain('href="#cpr"').and.contain('href="#mobile"');
+    expect(res.text).to.contain('يجب أن يتكوّن «الرقم الشخصي» من 9 أرقام');
+    expect(res.text).to.contain('value="12"');
+    expect(await stored(id)).to.deep.equal(before);
+  });
+
+  it('when a conditional question’s condition holds, then it is required; otherwise it is ignored', async () => {
+    const definition = ctx.services.registry.latest('residence-certificate')!;
+    const id = await start(definition.slug);
+    await answerAllPages(definition, id);
+    const page = formSteps(definition).indexOf(definition.fields.find((f) => f.key === 'purpose')!.step);
+    const form = await agent.get(`/applications/${id}/form/${page}`);
+    const missing = await agent
+      .post(`/applications/${id}/form/${page}`)
+      .type('form')
+      .send(pageBody(definition, page, csrfFrom(form.text), { purpose: 'other', purposeOther: '' }));
+    expect(missing.status).to.equal(400);
+    expect(missing.text).to.contain('href="#purposeOther"');
+    const hidden = await agent
+      .post(`/applications/${id}/form/${page}`)
+      .type('form')
+      .send(pageBody(definition, page, csrfFrom(form.text), { purposeOther: 'ignored text' }));
+    expect(hidden.status).to.equal(303);
+    expect(await stored(id)).not.to.have.property('purposeOther');
+  });
+
+  it('when required documents are missing at submission, then the check page lists them and nothing is submitted', async () => {
+    const definition = ctx.services.registry.latest('residence-certificate')!;
+    const id = await start(definition.slug);
+    await answerAllPages(definition, id);
+    await ctx.db('documents').where({ application_id: id }).delete();
+    const check = await agent.get(`/applications/${id}/check`);
+    const res = await agent
+      .post(`/applications/${id}/submit`)
+      .type('form')
+      .send({ _csrf: csrfFrom(check.text) });
+    expect(res.status).to.equal(400);
+    for (const doc of definition.guide.documents.filter((d) => d.required)) {
+      const fieldLabel = definition.fields.find((f) => f.type === 'file' && f.document === doc.key)!.label.ar;
+      expect(res.text).to.contain(`ارفع ${fieldLabel}`);
+    }
+    expect((await ctx.services.applications.findById(id))!.status).to.equal('draft');
+  });
+
+  it('when a complete application is submitted twice, then there is one submission with one reference number', async () => {
+    const definition = ctx.services.registry.latest('pest-control-request')!;
+    const id = await start(definition.slug);
+    await answerAllPages(definition, id);
+    const check = await agent.get(`/applications/${id}/check`);
+    const token = csrfFrom(check.text);
+    const [first, second] = await Promise.all([
+      agent.post(`/applications/${id}/submit`).type('form').send({ _csrf: token }),
+      agent.post(`/applications/${id}/submit`).type('form').send({ _csrf: token }),
+    ]);
+    expect([first.status, second.status]).to.deep.equal([303, 303]);
+    const row = (await ctx.services.applications.findById(id))!;
+    expect(row.status).to.equal('submitted');
+    expect(row.reference).to.match(/^PCR-2026-[2-9A-HJKMNP-Z]{6}$/);
+    const submits = (await ctx.services.applications.events(id)).filter((e) => e.event === 'SUBMIT');
+    expect(submits).to.have.length(1);
+    const confirmation = await agent.get(`/applications/${id}/submitted`);
+    expect(confirmation.text).to.contain(row.reference!);
+    const mine = await agent.get('/applications');
+    expect(mine.text).to.contain(row.reference!).and.contain('مقدَّم');
+    const status = await agent.get(`/applications/${id}`);
+    expect(status.text).to.contain('تقديم الطلب');
+  });
+
+  it('when another person opens or changes my application, then they get 404', async () => {
+    const id = await start('residence-certificate');
+    const other = agentFor(ctx.app);
+    await signUpResident(other, { cpr: '900202345', email: 'other@example.bh' });
+    for (const path of [
+      `/applications/${id}/form/0`,
+      `/applications/${id}/check`,
+      `/applications/${id}`,
+      `/applications/${id}/receipt`,
+    ]) {
+      expect((await other.get(path)).status, path).to.equal(404);
+    }
+    const token = await tokenFor(other, '/applications');
+    expect(
+      (await other.post(`/applications/${id}/discard`).type('form').send({ _csrf: token })).status,
+    ).to.equal(404);
+  });
+
+  it('when a draft is saved for later and then discarded, then it leaves "my applications"', async () => {
+    const definition = ctx.services.registry.latest('residence-certificate')!;
+    const id = await start(definition.slug);
+    const form = await agent.get(`/applications/${id}/form/0`);
+    const save = await agent
+      .post(`/applications/${id}/form/0`)
+      .type('form')
+      .send(
+        pageBody(definition, 0, csrfFrom(form.text), { mobile: 'bad' }).replace(
+          'action=continue',
+          'action=save',
+        ),
+      );
+    expect(save.headers.location).to.equal('/applications');
+    const list = await agent.get('/applications');
+    expect(list.text).to.contain(`/applications/${id}/form/0`);
+    await agent
+      .post(`/applications/${id}/discard`)
+      .type('form')
+      .send({ _csrf: csrfFrom(list.text) });
+    expect((await agent.get('/applications')).text).not.to.contain(`/applications/${id}/form/0`);
+  });
+
+  it('when an investor-only service is opened by a resident, then they cannot start it', async () => {
+    const slug = ctx.services.registry.all().find((d) => !d.applicants.includes('resident'))!.slug;
+    const token = await tokenFor(agent, `/services/${slug}`);
+    expect((await agent.post(`/services/${slug}/apply`).type('form').send({ _csrf: token })).status).to.equal(
+      403,
+    );
+  });
+});
