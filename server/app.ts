@@ -20,6 +20,10 @@ import { accountRoutes } from './routes/account.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { applyRoutes } from './routes/apply.js';
 import { myApplicationRoutes } from './routes/my-application.js';
+import { documentRoutes } from './routes/documents.js';
+import { noticeRoutes, unreadNotices } from './routes/notices.js';
+import { trackRoutes } from './routes/track.js';
+import { createUploadParser } from './http/uploads.js';
 import './http/augment.js';
 
 export interface AppDependencies {
@@ -28,13 +32,15 @@ export interface AppDependencies {
   logger: Logger;
   clock: Clock;
   services: Services;
-  limits?: Partial<Record<'signIn' | 'signUp', RateLimitSettings>>;
+  limits?: Partial<Record<'signIn' | 'signUp' | 'track', RateLimitSettings>>;
 }
 
-export const DEFAULT_LIMITS: Record<'signIn' | 'signUp', RateLimitSettings> = {
+export const DEFAULT_LIMITS: Record<'signIn' | 'signUp' | 'track', RateLimitSettings> = {
   // The sixth failed sign-in within 15 minutes from one address is refused.
   signIn: { windowMs: 15 * 60 * 1000, limit: 5 },
   signUp: { windowMs: 60 * 60 * 1000, limit: 10 },
+  // Public look-ups by reference and CPR: enough for a person, too few to guess with.
+  track: { windowMs: 15 * 60 * 1000, limit: 10 },
 };
 
 const STATIC_OPTIONS = { maxAge: '30d', immutable: false, index: false, fallthrough: true } as const;
@@ -96,6 +102,7 @@ export function createApp(deps: AppDependencies): Express {
   const csrf = csrfProtection();
   app.use(csrf.protect);
   app.use(csrf.exposeToken);
+  app.use(unreadNotices(services));
 
   app.use(publicRoutes(db, config));
   app.use(
@@ -113,6 +120,16 @@ export function createApp(deps: AppDependencies): Express {
   app.use(catalogueRoutes(services));
   app.use(applyRoutes(services));
   app.use(myApplicationRoutes(services));
+  // The ceiling per file is the largest size any service's requirement allows; each upload is
+  // then held to its own requirement's limit.
+  const largestMb = Math.max(
+    ...services.registry.all().flatMap((d) => d.guide.documents.map((r) => r.maxSizeMb)),
+    1,
+  );
+  const { parseUpload } = createUploadParser(csrf.afterUpload, { fileSizeBytes: largestMb * 1024 * 1024 });
+  app.use(documentRoutes(services, parseUpload));
+  app.use(noticeRoutes(services));
+  app.use(trackRoutes(services, rateLimiter(db, logger, 'track', limits.track)));
 
   app.use(notFound);
   app.use(errorHandler(logger));

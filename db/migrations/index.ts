@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as m0001 from './20261122000001_municipalities_and_users.js';
 import * as m0002 from './20261122000002_sessions_and_rate_limits.js';
 import * as m0003 from './20261122000003_applications_and_workflow.js';
+import * as m0004 from './20261122000004_documents.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '20261122000001_municipalities_and_users': m0001,
   '20261122000002_sessions_and_rate_limits': m0002,
   '20261122000003_applications_and_workflow': m0003,
+  '20261122000004_documents': m0004,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -25,6 +25,7 @@ declare module 'express-serve-static-core' {
     formatDate: ReturnType<typeof dateFormatter>;
     formatMoney: (amount: number) => string;
     formatAnswer: ReturnType<typeof answerFormatter>;
+    unread: number;
   }
 }
 

@@ -4,7 +4,7 @@ import { ADDRESS_PARTS, type FieldProblem } from '../../workflows/form/field-rul
 import { describeState } from '../../workflows/engine.js';
 import type { PersistedSnapshot, ServiceDefinition } from '../../workflows/types.js';
 import type { Services } from '../services/index.js';
-import { mayApply } from '../services/form-runner.js';
+import { isEditable, mayApply } from '../services/form-runner.js';
 import { requireSignIn } from '../http/guards.js';
 import { HttpError } from '../http/errors.js';
 import { formBody } from '../http/form-errors.js';
@@ -50,8 +50,19 @@ export function applyRoutes(services: Services): Router {
     if (application.status !== 'draft') return res.redirect(303, `/applications/${application.id}`);
     next();
   };
+  const editableOnly: RequestHandler = (req, res, next) => {
+    const { application } = res.locals as unknown as Locals;
+    if (!isEditable(application)) return res.redirect(303, `/applications/${application.id}`);
+    next();
+  };
 
-  function renderPage(req: Request, res: Response, page: number, answers: Answers, problems: FieldProblem[]) {
+  async function renderPage(
+    req: Request,
+    res: Response,
+    page: number,
+    answers: Answers,
+    problems: FieldProblem[],
+  ) {
     const { application, definition } = res.locals as unknown as Locals;
     const steps = formSteps(definition);
     const step = steps[page]!;
@@ -71,6 +82,7 @@ export function applyRoutes(services: Services): Router {
       allFields: fieldsOfStep(definition, step),
       answers,
       errors,
+      documents: await services.documents.list(application.id),
       returnTo: req.query.return === 'check' ? 'check' : '',
     });
   }
@@ -84,15 +96,15 @@ export function applyRoutes(services: Services): Router {
     res.redirect(303, `/applications/${draft.id}/form/0`);
   });
 
-  router.get('/applications/:id/form/:page', requireSignIn, own, draftOnly, (req, res, next) => {
+  router.get('/applications/:id/form/:page', requireSignIn, own, editableOnly, async (req, res, next) => {
     const { application, definition } = res.locals as unknown as Locals;
     const page = Number(req.params.page);
     if (!Number.isInteger(page) || formSteps(definition)[page] === undefined)
       return next(new HttpError(404, 'no such page'));
-    renderPage(req, res, page, JSON.parse(application.form_data) as Answers, []);
+    await renderPage(req, res, page, JSON.parse(application.form_data) as Answers, []);
   });
 
-  router.post('/applications/:id/form/:page', requireSignIn, own, draftOnly, async (req, res, next) => {
+  router.post('/applications/:id/form/:page', requireSignIn, own, editableOnly, async (req, res, next) => {
     const { application, definition } = res.locals as unknown as Locals;
     const page = Number(req.params.page);
     if (!Number.isInteger(page) || formSteps(definition)[page] === undefined)
@@ -125,7 +137,7 @@ export function applyRoutes(services: Services): Router {
     );
   });
 
-  router.get('/applications/:id/check', requireSignIn, own, draftOnly, (_req, res) => {
+  router.get('/applications/:id/check', requireSignIn, own, editableOnly, (_req, res) => {
     renderCheck(res, []);
   });
 
@@ -149,11 +161,18 @@ export function applyRoutes(services: Services): Router {
     });
   }
 
-  router.post('/applications/:id/submit', requireSignIn, own, async (_req, res) => {
+  router.post('/applications/:id/submit', requireSignIn, own, async (req, res) => {
     const { application } = res.locals as unknown as Locals;
+    const actor = { role: 'applicant' as const, userId: res.locals.user!.id };
+    if (application.state === 'info_requested') {
+      const answered = await forms.resubmit(application, actor);
+      if (!answered.ok && answered.problems.length > 0) return renderCheck(res, answered.problems);
+      if (answered.ok) addFlash(req, 'success', 'apply.resubmitted');
+      return res.redirect(303, `/applications/${application.id}`);
+    }
     // A second click, or the back button after submitting: the one application is shown again.
     if (application.status !== 'draft') return res.redirect(303, `/applications/${application.id}/submitted`);
-    const result = await forms.submit(application, { role: 'applicant', userId: res.locals.user!.id });
+    const result = await forms.submit(application, actor);
     if (!result.ok) {
       if (result.status === 409) return res.redirect(303, `/applications/${application.id}/submitted`);
       return renderCheck(res, result.problems);

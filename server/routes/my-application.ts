@@ -1,9 +1,15 @@
-import { Router } from 'express';
-import { describeState, eventLabels } from '../../workflows/engine.js';
+import { Router, type Response } from 'express';
+import { availableEvents, describeState, eventLabels } from '../../workflows/engine.js';
 import type { Services } from '../services/index.js';
 import type { PersistedSnapshot } from '../../workflows/types.js';
 import { requireSignIn } from '../http/guards.js';
 import { applicationLocals, ownApplication } from '../http/own-application.js';
+import { HttpError } from '../http/errors.js';
+import { formBody, textField, type FieldError } from '../http/form-errors.js';
+import { addFlash } from '../http/session.js';
+
+/** Events an applicant sends from the application page. */
+const APPLICANT_ACTIONS = new Set(['WITHDRAW', 'RAISE_QUERY']);
 
 /** Messages written to the applicant travel with these events; other comments stay internal. */
 const SHOWN_COMMENTS = new Set(['REJECT', 'REQUEST_INFO', 'UPHOLD', 'RAISE_QUERY', 'INSPECTION_FAILED']);
@@ -39,16 +45,69 @@ export function myApplicationRoutes(services: Services): Router {
   const router = Router();
   const own = ownApplication(services);
 
-  router.get('/applications/:id', requireSignIn, own, async (_req, res) => {
+  async function renderShow(
+    res: Response,
+    errors: { field: string; href: string; text: string }[] = [],
+    message = '',
+  ) {
     const { application, definition } = applicationLocals(res);
-    if (application.status === 'draft') return res.redirect(303, `/applications/${application.id}/form/0`);
+    const persisted = JSON.parse(application.snapshot) as PersistedSnapshot;
+    const user = res.locals.user!;
+    const actions = availableEvents(definition, persisted, 'applicant', user.id, {
+      now: services.clock.now(),
+    })
+      .filter((a) => APPLICANT_ACTIONS.has(a.type))
+      .map((a) => a.type);
+    if (errors.length > 0) res.status(400);
+    const heading = `${res.locals.pick(definition.name)} ${application.reference ?? ''}`.trim();
     res.render('applications/show', {
-      title: `${res.locals.pick(definition.name)} ${application.reference ?? ''}`.trim(),
+      title: errors.length > 0 ? `${res.locals.t('errors.titlePrefix')}${heading}` : heading,
       application,
       definition,
-      where: describeState(definition, JSON.parse(application.snapshot) as PersistedSnapshot),
+      where: describeState(definition, persisted),
       timeline: await applicantTimeline(services, application.id, definition.slug, definition.version),
+      actions,
+      errors,
+      message,
     });
+  }
+
+  router.get('/applications/:id', requireSignIn, own, async (_req, res) => {
+    const { application } = applicationLocals(res);
+    if (application.status === 'draft') return res.redirect(303, `/applications/${application.id}/form/0`);
+    await renderShow(res);
+  });
+
+  // What an applicant may do on their own application; RESUBMIT goes through check-your-answers.
+  router.post('/applications/:id/actions/:event', requireSignIn, own, async (req, res, next) => {
+    const { application } = applicationLocals(res);
+    const type = String(req.params.event);
+    if (!APPLICANT_ACTIONS.has(type)) return next(new HttpError(404, 'no such action'));
+    const errors: FieldError[] = [];
+    const message = textField(formBody(req), 'message', errors);
+    const result = await services.applyEvent({
+      applicationId: application.id,
+      event: { type, ...(message.trim() ? { comment: message } : {}) },
+      actor: { role: 'applicant', userId: res.locals.user!.id },
+      expectedVersion: Number(formBody(req).version) || undefined,
+    });
+    if (!result.ok) {
+      if (result.code === 'comment_required' || result.code === 'invalid_payload') {
+        return renderShow(
+          res,
+          [{ field: 'message', href: '#message', text: res.locals.t('errors.queryMessageRequired') }],
+          message,
+        );
+      }
+      addFlash(
+        req,
+        'warning',
+        result.code === 'conflict' ? 'applications.changedMeanwhile' : 'applications.actionNotAllowed',
+      );
+      return res.redirect(303, `/applications/${application.id}`);
+    }
+    addFlash(req, 'success', `applications.done.${type}`);
+    res.redirect(303, `/applications/${application.id}`);
   });
 
   router.get('/applications/:id/receipt', requireSignIn, own, (_req, res) => {

@@ -69,6 +69,7 @@ export function applicationsService(deps: { db: Knex; registry: Registry; clock:
     createDraft,
     listForApplicant,
     findById: (id: number) => repo.findById(id),
+    findByReference: (reference: string) => db<ApplicationRow>('applications').where({ reference }).first(),
     events: (id: number) => repo.events(id),
   };
 }

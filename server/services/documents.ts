@@ -171,16 +171,8 @@ export function documentsService(deps: DocumentsDependencies) {
     if (files.some((f) => f.buffer.length > maxBytes)) {
       return { ok: false, status: 413, code: 'too_large' };
     }
-    // 3. What it is, from its bytes.
-    const types: DocumentType[] = [];
-    for (const file of files) {
-      const type = detectDocumentType(file.buffer);
-      if (!type || !requirement.types.includes(type)) {
-        return { ok: false, status: 415, code: 'type_not_allowed' };
-      }
-      types.push(type);
-    }
-    // 4. Malware scan: nothing is written before every file is known clean.
+    // 3. Malware scan first: nothing is written before every file is known clean, and a
+    //    malicious file is refused as malware (422) even when it is not a document type at all.
     for (const file of files) {
       let verdict;
       try {
@@ -202,6 +194,15 @@ export function documentsService(deps: DocumentsDependencies) {
       }
     }
 
+    // 4. What it is, from its bytes (after the scan, so malware is reported as such whatever its type).
+    const types: DocumentType[] = [];
+    for (const file of files) {
+      const type = detectDocumentType(file.buffer);
+      if (!type || !requirement.types.includes(type)) {
+        return { ok: false, status: 415, code: 'type_not_allowed' };
+      }
+      types.push(type);
+    }
     // 5. Write under generated names, durably, then record the rows in one transaction.
     await fs.mkdir(uploadDir, { recursive: true, mode: 0o700 });
     const now = clock.now();

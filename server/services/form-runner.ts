@@ -17,6 +17,13 @@ import type { ApplicationsService } from './applications.js';
 import type { ApplyEvent } from './apply-event.js';
 import { newReference } from './reference.js';
 
+/** States in which the applicant may change answers and documents: drafting, and answering a request for information. */
+export const EDITABLE_STATES = ['draft', 'info_requested'];
+
+export function isEditable(app: ApplicationRow): boolean {
+  return EDITABLE_STATES.includes(app.state);
+}
+
 export type RunnerResult<T> =
   { ok: true; value: T } | { ok: false; status: number; problems: FieldProblem[] };
 
@@ -90,10 +97,12 @@ export function formRunnerService(deps: {
     if (result.problems.length > 0 && !options.partial)
       return { ok: false, status: 400, problems: result.problems };
     const stored = await db('applications')
-      .where({ id: app.id, status: 'draft' })
+      .where({ id: app.id, version: app.version })
+      .whereIn('state', EDITABLE_STATES)
       .update({
         form_data: JSON.stringify(result.answers),
-        municipality: routedMunicipality(definition, result.answers),
+        // Routing is decided while drafting; answering a request for information does not move it.
+        ...(app.status === 'draft' ? { municipality: routedMunicipality(definition, result.answers) } : {}),
         updated_at: clock.now(),
         version: app.version + 1,
       });
@@ -140,7 +149,22 @@ export function formRunnerService(deps: {
     throw new Error('could not draw a unique reference number');
   }
 
-  return { start, savePage, checkAnswers, submit, definitionOf, today };
+  /** Answers a request for more information: every page checked again, then RESUBMIT. */
+  async function resubmit(app: ApplicationRow, actor: { role: 'applicant' | 'counter'; userId: number }) {
+    const problems = await checkAnswers(app);
+    if (problems.length > 0) return { ok: false as const, status: 400, problems };
+    const result = await deps.applyEvent({
+      applicationId: app.id,
+      event: { type: 'RESUBMIT' },
+      actor,
+      expectedVersion: app.version,
+    });
+    return result.ok
+      ? { ok: true as const, application: result.application }
+      : { ok: false as const, status: result.status, problems: [] as FieldProblem[] };
+  }
+
+  return { start, savePage, checkAnswers, submit, resubmit, definitionOf, today };
 }
 
 export type FormRunnerService = ReturnType<typeof formRunnerService>;

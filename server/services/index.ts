@@ -10,6 +10,9 @@ import { applicationsService } from './applications.js';
 import { applyEventService } from './apply-event.js';
 import { catalogueService } from './catalogue.js';
 import { formRunnerService } from './form-runner.js';
+import { documentsService } from './documents.js';
+import { noticesService } from './notices.js';
+import { clamdScanner, type MalwareScanner } from './malware-scanner.js';
 import { deadlineSweeper } from './deadline-sweeper.js';
 import { outboxHandlers } from './deliveries.js';
 import { createMailer, type Mailer } from './mailer.js';
@@ -22,6 +25,7 @@ export interface Dependencies {
   logger: Logger;
   registry: Registry;
   mailer?: Mailer;
+  scanner?: MalwareScanner;
 }
 
 /** Every use case, wired in one place; routes and workers receive this object. */
@@ -38,8 +42,11 @@ export function createServices(deps: Dependencies) {
     });
   const applyEvent = applyEventService({ db, registry, clock, calendar });
   const applications = applicationsService({ db, registry, clock });
+  const scanner = deps.scanner ?? clamdScanner(config.clamav);
+  const documents = documentsService({ db, config, clock, scanner, logger });
   return {
     registry,
+    clock,
     calendar,
     accounts: accountsService(db, clock),
     catalogue: catalogueService(registry),
@@ -52,14 +59,16 @@ export function createServices(deps: Dependencies) {
       applications,
       applyEvent,
       documentCounts: async (applicationId) => {
-        const rows = await db('documents')
-          .where({ application_id: applicationId })
-          .groupBy('requirement_key')
-          .select('requirement_key')
-          .count<{ requirement_key: string; n: number | string }[]>({ n: '*' });
-        return Object.fromEntries(rows.map((r) => [r.requirement_key, Number(r.n)]));
+        const counts: Record<string, number> = {};
+        for (const d of await documents.list(applicationId)) {
+          counts[d.requirement_key] = (counts[d.requirement_key] ?? 0) + 1;
+        }
+        return counts;
       },
     }),
+    documents,
+    scanner,
+    notices: noticesService(db, clock),
     applyEvent,
     outbox: outboxWorker({
       db,

@@ -1,0 +1,38 @@
+import { Router, type RequestHandler } from 'express';
+import type { Services } from '../services/index.js';
+import { requireSignIn } from '../http/guards.js';
+
+/** Puts the unread count in the header of every page a signed-in person opens. */
+export function unreadNotices(services: Services): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.unread = 0;
+    if (res.locals.user && req.method === 'GET')
+      res.locals.unread = await services.notices.unreadCount(res.locals.user.id);
+    next();
+  };
+}
+
+export function noticeRoutes(services: Services): Router {
+  const router = Router();
+  router.get('/notifications', requireSignIn, async (_req, res) => {
+    const user = res.locals.user!;
+    const notices = await services.notices.latest(user.id);
+    // Shown means read; the page still marks the ones that were new.
+    await services.notices.markAllRead(user.id);
+    res.render('notifications', {
+      title: res.locals.t('notices.pageTitle'),
+      notices: notices.map((n) => {
+        const params = JSON.parse(n.params) as { reference: string; serviceAr: string; serviceEn: string };
+        const service = res.locals.lang === 'ar' ? params.serviceAr : params.serviceEn;
+        return {
+          ...n,
+          unread: n.read_at === null,
+          title: res.locals.t(`notices.${n.template}.title`, { reference: params.reference, service }),
+          body: res.locals.t(`notices.${n.template}.body`, { reference: params.reference, service }),
+          link: n.application_id && user.kind !== 'staff' ? `/applications/${n.application_id}` : null,
+        };
+      }),
+    });
+  });
+  return router;
+}
