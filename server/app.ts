@@ -23,6 +23,7 @@ import { myApplicationRoutes } from './routes/my-application.js';
 import { documentRoutes } from './routes/documents.js';
 import { noticeRoutes, unreadNotices } from './routes/notices.js';
 import { trackRoutes } from './routes/track.js';
+import { backofficeRoutes } from './routes/backoffice.js';
 import { createUploadParser } from './http/uploads.js';
 import './http/augment.js';
 
@@ -129,6 +130,7 @@ export function createApp(deps: AppDependencies): Express {
   const { parseUpload } = createUploadParser(csrf.afterUpload, { fileSizeBytes: largestMb * 1024 * 1024 });
   app.use(documentRoutes(services, parseUpload));
   app.use(noticeRoutes(services));
+  app.use(backofficeRoutes(services));
   app.use(trackRoutes(services, rateLimiter(db, logger, 'track', limits.track)));
 
   app.use(notFound);

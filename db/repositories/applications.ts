@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
 
+/** `queue_due_at` of an application whose service-level clock is not running: after every real due time. */
+export const QUEUE_NO_DUE = 9_000_000_000_000;
+
 export interface ApplicationRow {
   id: number;
   reference: string | null;
@@ -18,6 +21,8 @@ export interface ApplicationRow {
   assigned_to: number | null;
   sla_due_at: Date | string | null;
   escalated: boolean | number;
+  in_queue?: boolean | number;
+  queue_due_at?: number | string;
   submitted_at: Date | string | null;
   decided_at: Date | string | null;
   created_at: Date | string;

@@ -127,7 +127,11 @@ export function contentDisposition(originalName: string): string {
  * nosniff, no caching and a sandboxing CSP, so a browser never renders it inside the portal.
  * A file missing from disk is a 404.
  */
-export async function sendDocument(res: Response, doc: DownloadableDocument): Promise<void> {
+export async function sendDocument(
+  res: Response,
+  doc: DownloadableDocument,
+  options: { inline?: boolean } = {},
+): Promise<void> {
   let handle;
   try {
     handle = await fs.open(doc.path, 'r');
@@ -140,10 +144,21 @@ export async function sendDocument(res: Response, doc: DownloadableDocument): Pr
     res.status(200);
     res.setHeader('Content-Type', doc.mediaType);
     res.setHeader('Content-Length', String(size));
-    res.setHeader('Content-Disposition', contentDisposition(doc.originalName));
+    // Staff preview PDFs and images in the browser (inline); everything else is a download.
+    res.setHeader(
+      'Content-Disposition',
+      options.inline
+        ? contentDisposition(doc.originalName).replace(/^attachment/, 'inline')
+        : contentDisposition(doc.originalName),
+    );
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    // Images may be shown in the portal's own pages; nothing in a document may run or be framed elsewhere.
+    res.setHeader(
+      'Content-Security-Policy',
+      options.inline ? "default-src 'none'; frame-ancestors 'self'" : "default-src 'none'; sandbox",
+    );
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     await pipeline(handle.createReadStream({ autoClose: false }), res);
   } finally {
     await handle.close();

@@ -3,7 +3,11 @@ import { planEvent, REFUSAL_HTTP_STATUS, type RefusalCode } from '../../workflow
 import type { Calendar } from '../../workflows/calendar.js';
 import type { Registry } from '../../workflows/registry.js';
 import type { Effect, PersistedSnapshot, Role, WorkflowClock } from '../../workflows/types.js';
-import { applicationsRepository, type ApplicationRow } from '../../db/repositories/applications.js';
+import {
+  applicationsRepository,
+  QUEUE_NO_DUE,
+  type ApplicationRow,
+} from '../../db/repositories/applications.js';
 import { outboxRepository, type OutboxRepository } from '../../db/repositories/outbox.js';
 import type { Clock } from '../clock.js';
 
@@ -28,6 +32,9 @@ export type ApplyEventResult =
   | { ok: false; status: number; code: ApplyEventFailure; message: string };
 
 const DECIDED = new Set(['accepted', 'rejected']);
+
+/** Statuses that put an application in the back-office queue (someone has to act, or watch it). */
+export const QUEUE_STATUSES = new Set(['submitted', 'in_review', 'waiting_on_applicant', 'queried']);
 
 class Conflict extends Error {}
 
@@ -103,6 +110,8 @@ export function applyEventService(deps: {
       ...(slaDue ? { sla_due_at: new Date(slaDue) } : plan.sla === 'paused' ? { sla_due_at: null } : {}),
       ...(plan.fromStatus === 'draft' && plan.toStatus !== 'draft' ? { submitted_at: now } : {}),
       ...(DECIDED.has(plan.toStatus) && plan.toStatus !== plan.fromStatus ? { decided_at: now } : {}),
+      in_queue: QUEUE_STATUSES.has(plan.toStatus) && !plan.final,
+      queue_due_at: slaDue && plan.sla === 'running' ? new Date(slaDue).getTime() : QUEUE_NO_DUE,
     };
     try {
       await db.transaction(async (trx) => {

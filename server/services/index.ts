@@ -12,6 +12,7 @@ import { catalogueService } from './catalogue.js';
 import { formRunnerService } from './form-runner.js';
 import { documentsService } from './documents.js';
 import { noticesService } from './notices.js';
+import { backofficeService } from './backoffice.js';
 import { clamdScanner, type MalwareScanner } from './malware-scanner.js';
 import { deadlineSweeper } from './deadline-sweeper.js';
 import { outboxHandlers } from './deliveries.js';
@@ -69,6 +70,7 @@ export function createServices(deps: Dependencies) {
     documents,
     scanner,
     notices: noticesService(db, clock),
+    backoffice: backofficeService({ db, registry, clock, calendar, applyEvent }),
     applyEvent,
     outbox: outboxWorker({
       db,

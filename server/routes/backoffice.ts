@@ -1,0 +1,211 @@
+import { Router, type Request, type Response } from 'express';
+import { describeState, eventLabels } from '../../workflows/engine.js';
+import { formSteps } from '../../workflows/form/form.js';
+import type { PersistedSnapshot } from '../../workflows/types.js';
+import type { ApplicationRow } from '../../db/repositories/applications.js';
+import type { Services } from '../services/index.js';
+import { workflowRole } from '../services/backoffice.js';
+import { requireStaff } from '../http/guards.js';
+import { HttpError } from '../http/errors.js';
+import { formBody, textField, type FieldError } from '../http/form-errors.js';
+import { addFlash } from '../http/session.js';
+import { sendDocument } from '../http/uploads.js';
+import { translator } from '../i18n.js';
+
+/** Reason templates offered per decision; their text is in the locale files under `reasons.`. */
+export const REASON_TEMPLATES: Record<string, string[]> = {
+  REJECT: ['outsideMunicipality', 'notEligible', 'documentsInvalid', 'duplicate'],
+  REQUEST_INFO: ['documentUnclear', 'documentMissing', 'addressDetails', 'ownershipProof'],
+  UPHOLD: ['reasonStands', 'noNewFacts'],
+};
+
+const STAFF = requireStaff('reviewer', 'supervisor', 'counter', 'admin');
+
+export function backofficeRoutes(services: Services): Router {
+  const router = Router();
+  const { backoffice } = services;
+
+  async function inScope(req: Request, res: Response): Promise<ApplicationRow> {
+    const app = await backoffice.find(res.locals.user!, Number(req.params.id));
+    // Another municipality's application, or one that does not exist: the same 404.
+    if (!app) throw new HttpError(404, 'not in scope');
+    return app;
+  }
+
+  router.get('/backoffice', STAFF, async (req, res) => {
+    const page = await backoffice.queuePage(res.locals.user!, req.query);
+    const query = (extra: Record<string, string>) => {
+      const params = new URLSearchParams(Object.entries({ ...page.values, ...extra }).filter(([, v]) => v));
+      const s = params.toString();
+      return s ? `/backoffice?${s}` : '/backoffice';
+    };
+    res.render('backoffice/queue', {
+      title: res.locals.t('backoffice.queueTitle'),
+      ...page,
+      rows: page.rows.map((row) => ({
+        row,
+        definition: services.registry.get(row.service_slug, row.service_version)!,
+      })),
+      query,
+      nextUrl: page.next ? query({ after: `${page.next.due}_${page.next.id}` }) : null,
+      firstUrl: req.query.after ? query({}) : null,
+    });
+  });
+
+  async function renderApplication(
+    res: Response,
+    app: ApplicationRow,
+    extra: {
+      errors?: { field: string; href: string; text: string }[];
+      warning?: string;
+      comment?: string;
+      event?: string;
+    } = {},
+  ) {
+    const user = res.locals.user!;
+    const definition = services.registry.get(app.service_slug, app.service_version)!;
+    const labels = eventLabels(definition);
+    const events = await services.applications.events(app.id);
+    const people = new Map((await services.backoffice.reviewers(null)).map((p) => [p.id, p.name]));
+    const applicant = await services.accounts.findById(app.applicant_id);
+    const errors = extra.errors ?? [];
+    const heading = `${res.locals.pick(definition.name)} ${app.reference ?? ''}`;
+    res.render('backoffice/application', {
+      title: errors.length ? `${res.locals.t('errors.titlePrefix')}${heading}` : heading,
+      heading,
+      application: app,
+      definition,
+      applicant,
+      answers: JSON.parse(app.form_data) as Record<string, unknown>,
+      steps: formSteps(definition),
+      where: describeState(definition, JSON.parse(app.snapshot) as PersistedSnapshot),
+      documents: await services.documents.list(app.id),
+      timeline: events.map((e) => ({
+        ...e,
+        label: labels.get(String(e.event)) ?? { ar: String(e.event), en: String(e.event) },
+        actor: e.actor_id ? (people.get(Number(e.actor_id)) ?? null) : null,
+      })),
+      notes: await services.backoffice.notes(app.id),
+      actions: services.backoffice.actionsFor(user, app),
+      templates: REASON_TEMPLATES,
+      reviewers:
+        user.role === 'supervisor' || user.role === 'admin'
+          ? await services.backoffice.reviewers(app.municipality)
+          : [],
+      errors,
+      warning: extra.warning ?? null,
+      comment: extra.comment ?? '',
+      failedEvent: extra.event ?? null,
+      now: services.clock.now().getTime(),
+    });
+  }
+
+  router.get('/backoffice/applications/:id', STAFF, async (req, res) => {
+    await renderApplication(res, await inScope(req, res));
+  });
+
+  router.post(
+    '/backoffice/applications/:id/claim',
+    requireStaff('reviewer', 'supervisor'),
+    async (req, res) => {
+      const app = await inScope(req, res);
+      const result = await backoffice.claim(res.locals.user!, app);
+      addFlash(
+        req,
+        result.ok ? 'success' : 'warning',
+        result.ok ? 'backoffice.claimed' : 'backoffice.alreadyClaimed',
+      );
+      res.redirect(303, `/backoffice/applications/${app.id}`);
+    },
+  );
+
+  router.post(
+    '/backoffice/applications/:id/assign',
+    requireStaff('supervisor', 'admin'),
+    async (req, res, next) => {
+      const app = await inScope(req, res);
+      const ok = await backoffice.assign(res.locals.user!, app, Number(formBody(req).assignee));
+      if (!ok) return next(new HttpError(400, 'cannot assign to that person'));
+      addFlash(req, 'success', 'backoffice.assigned');
+      res.redirect(303, `/backoffice/applications/${app.id}`);
+    },
+  );
+
+  router.post('/backoffice/applications/:id/notes', STAFF, async (req, res) => {
+    const app = await inScope(req, res);
+    const errors: FieldError[] = [];
+    const body = textField(formBody(req), 'note', errors).trim();
+    if (!body || body.length > 2000) {
+      return renderApplication(res.status(400), app, {
+        errors: [{ field: 'note', href: '#note', text: res.locals.t('backoffice.noteRequired') }],
+      });
+    }
+    await backoffice.addNote(app.id, res.locals.user!.id, body);
+    addFlash(req, 'success', 'backoffice.noteAdded');
+    res.redirect(303, `/backoffice/applications/${app.id}#notes`);
+  });
+
+  router.post('/backoffice/applications/:id/events/:event', STAFF, async (req, res) => {
+    const app = await inScope(req, res);
+    const user = res.locals.user!;
+    const body = formBody(req);
+    const errors: FieldError[] = [];
+    const type = String(req.params.event);
+    let comment = textField(body, 'comment', errors);
+    const template = textField(body, 'template', errors);
+    if (!comment.trim() && template && REASON_TEMPLATES[type]?.includes(template)) {
+      // The applicant reads the reason in their own language.
+      const applicant = await services.accounts.findById(app.applicant_id);
+      comment = translator(applicant?.preferred_lang === 'en' ? 'en' : 'ar')(`reasons.${type}.${template}`);
+    }
+    const action = backoffice.actionsFor(user, app).find((a) => a.type === type);
+    const event: Record<string, unknown> = { type, ...(action?.params ?? {}) };
+    if (comment.trim()) event.comment = comment;
+    for (const input of action?.inputs ?? []) event[input.key] = textField(body, input.key, errors);
+    const result = await services.applyEvent({
+      applicationId: app.id,
+      event: event as { type: string },
+      actor: { role: workflowRole(user), userId: user.id },
+      expectedVersion: Number(body.version) || undefined,
+    });
+    if (result.ok) {
+      addFlash(req, 'success', 'backoffice.done');
+      return res.redirect(303, `/backoffice/applications/${app.id}`);
+    }
+    const fresh = (await services.applications.findById(app.id))!;
+    if (result.code === 'conflict' || result.code === 'not_possible') {
+      // Someone else acted first: say so and show the application as it is now.
+      return renderApplication(res.status(409), fresh, { warning: 'backoffice.someoneElseFirst' });
+    }
+    if (result.code === 'comment_required' || result.code === 'invalid_payload') {
+      return renderApplication(res.status(400), fresh, {
+        errors: [
+          {
+            field: `comment-${type}`,
+            href: `#comment-${type}`,
+            text: res.locals.t('backoffice.messageRequired'),
+          },
+        ],
+        comment,
+        event: type,
+      });
+    }
+    throw new HttpError(result.status, result.code);
+  });
+
+  router.get('/backoffice/applications/:id/documents/:documentId', STAFF, async (req, res) => {
+    const app = await inScope(req, res);
+    const doc = await services.documents.openForDownload(Number(req.params.documentId), app.id);
+    if (!doc) throw new HttpError(404, 'no such document');
+    await sendDocument(res, doc, { inline: req.query.view === '1' });
+  });
+
+  router.get('/backoffice/team', requireStaff('supervisor', 'admin'), async (_req, res) => {
+    res.render('backoffice/team', {
+      title: res.locals.t('backoffice.teamTitle'),
+      load: await backoffice.load(res.locals.user!.municipality),
+    });
+  });
+
+  return router;
+}

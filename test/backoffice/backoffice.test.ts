@@ -1,0 +1,283 @@
+import { expect } from 'chai';
+import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
+import { agentFor, csrfFrom, signIn, VALID_PASSWORD, type Agent } from '../support/http.js';
+import { makeResident, makeStaff, type Person } from '../support/people.js';
+import { newReference } from '../../server/services/reference.js';
+
+describe(`The back office (${dbLabel})`, () => {
+  let ctx: TestContext;
+  let applicant: Person;
+  let reviewer: Person;
+  let otherReviewer: Person;
+  let supervisor: Person;
+  let muharraqReviewer: Person;
+
+  beforeEach(async () => {
+    ctx = await createTestContext();
+    applicant = await makeResident(ctx, 'Zainab <b>Ali</b>');
+    reviewer = await makeStaff(ctx, 'reviewer', 'capital');
+    otherReviewer = await makeStaff(ctx, 'reviewer', 'capital');
+    supervisor = await makeStaff(ctx, 'supervisor', 'capital');
+    muharraqReviewer = await makeStaff(ctx, 'reviewer', 'muharraq');
+  });
+  afterEach(() => ctx.close());
+
+  async function staffAgent(p: Person): Promise<Agent> {
+    const agent = agentFor(ctx.app);
+    const res = await signIn(agent, p.email, VALID_PASSWORD);
+    expect(res.status).to.equal(303);
+    return agent;
+  }
+  async function submitted(municipality = 'capital', slug = 'residence-certificate'): Promise<number> {
+    const draft = await ctx.services.applications.createDraft({
+      serviceSlug: slug,
+      applicantId: applicant.id,
+      municipality,
+    });
+    const r = await ctx.services.applyEvent({
+      applicationId: draft.id,
+      event: { type: 'SUBMIT' },
+      actor: { role: 'applicant', userId: applicant.id },
+      extra: { reference: newReference(slug, 2026) },
+    });
+    expect(r.ok).to.equal(true);
+    return draft.id;
+  }
+  const row = async (id: number) => (await ctx.services.applications.findById(id))!;
+  async function act(agent: Agent, id: number, event: string, fields: Record<string, string> = {}) {
+    const page = await agent.get(`/backoffice/applications/${id}`);
+    const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
+    return agent
+      .post(`/backoffice/applications/${id}/events/${event}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), version, ...fields });
+  }
+
+  it('when a reviewer opens the queue, then it lists their municipality’s open applications with due dates, and not another’s', async () => {
+    const mine = await submitted('capital');
+    const theirs = await submitted('muharraq');
+    const agent = await staffAgent(reviewer);
+    const res = await agent.get('/backoffice');
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain(`/backoffice/applications/${mine}`);
+    expect(res.text).not.to.contain(`/backoffice/applications/${theirs}"`);
+    expect(res.text).to.contain('Zainab &lt;b&gt;Ali&lt;/b&gt;');
+  });
+
+  it('when a reviewer of another municipality opens or acts on an application, then they get 404', async () => {
+    const id = await submitted('capital');
+    const agent = await staffAgent(muharraqReviewer);
+    expect((await agent.get(`/backoffice/applications/${id}`)).status).to.equal(404);
+    const queue = await agent.get('/backoffice');
+    const res = await agent
+      .post(`/backoffice/applications/${id}/events/START_REVIEW`)
+      .type('form')
+      .send({ _csrf: csrfFrom(queue.text) });
+    expect(res.status).to.equal(404);
+    expect((await row(id)).status).to.equal('submitted');
+  });
+
+  it('when a resident opens a back-office route, then it is refused with 403', async () => {
+    const agent = agentFor(ctx.app);
+    await ctx
+      .db('users')
+      .where({ id: applicant.id })
+      .update({
+        password_hash: await import('../../server/security/passwords.js').then((m) =>
+          m.hashPassword(VALID_PASSWORD),
+        ),
+      });
+    await signIn(agent, applicant.email, VALID_PASSWORD);
+    for (const path of ['/backoffice', '/backoffice/team', '/backoffice/applications/1']) {
+      expect((await agent.get(path)).status, path).to.equal(403);
+    }
+  });
+
+  it('when a reviewer claims an application, then it is theirs and under review, and a second claim is told it is taken', async () => {
+    const id = await submitted();
+    const a = await staffAgent(reviewer);
+    const page = await a.get(`/backoffice/applications/${id}`);
+    await a
+      .post(`/backoffice/applications/${id}/claim`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
+    expect(await row(id)).to.include({ assigned_to: reviewer.id, status: 'in_review' });
+    const b = await staffAgent(otherReviewer);
+    const other = await b.get(`/backoffice/applications/${id}`);
+    await b
+      .post(`/backoffice/applications/${id}/claim`)
+      .type('form')
+      .send({ _csrf: csrfFrom(other.text) });
+    expect((await b.get(`/backoffice/applications/${id}`)).text).to.contain(
+      'استلم موظف آخر هذا الطلب بالفعل',
+    );
+    expect((await row(id)).assigned_to).to.equal(reviewer.id);
+    const mine = await a.get('/backoffice?view=mine');
+    expect(mine.text).to.contain(`/backoffice/applications/${id}`);
+  });
+
+  it('when a supervisor assigns an application, then only a reviewer of the same municipality can receive it', async () => {
+    const id = await submitted();
+    const agent = await staffAgent(supervisor);
+    const page = await agent.get(`/backoffice/applications/${id}`);
+    expect(
+      (
+        await agent
+          .post(`/backoffice/applications/${id}/assign`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), assignee: String(muharraqReviewer.id) })
+      ).status,
+    ).to.equal(400);
+    expect(
+      (
+        await agent
+          .post(`/backoffice/applications/${id}/assign`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), assignee: String(otherReviewer.id) })
+      ).status,
+    ).to.equal(303);
+    expect((await row(id)).assigned_to).to.equal(otherReviewer.id);
+    const team = await agent.get('/backoffice/team');
+    expect(team.text).to.contain('reviewer');
+  });
+
+  it('when a reviewer requests information with a template and no message, then the applicant gets the template text in their language', async () => {
+    const id = await submitted();
+    const agent = await staffAgent(reviewer);
+    await act(agent, id, 'START_REVIEW');
+    const res = await act(agent, id, 'REQUEST_INFO', { template: 'documentUnclear', comment: '' });
+    expect(res.status).to.equal(303);
+    const last = (await ctx.services.applications.events(id)).at(-1)!;
+    expect(last).to.include({
+      event: 'REQUEST_INFO',
+      comment: 'أحد المستندات غير واضح. يرجى رفع نسخة واضحة.',
+    });
+  });
+
+  for (const [label, comment] of [
+    ['an empty', ''],
+    ['a whitespace-only', ' \n  '],
+  ] as const) {
+    it(`when a rejection comes with ${label} message, then it is refused with a clear message and nothing changes`, async () => {
+      const id = await submitted();
+      const agent = await staffAgent(reviewer);
+      await act(agent, id, 'START_REVIEW');
+      const res = await act(agent, id, 'REJECT', { comment });
+      expect(res.status).to.equal(400);
+      expect(res.text).to.contain('اكتب رسالة إلى مقدم الطلب');
+      expect((await row(id)).status).to.equal('in_review');
+    });
+  }
+
+  it('when an action the workflow does not allow now is forged, then it gets 409 with a message and changes nothing', async () => {
+    const id = await submitted();
+    const agent = await staffAgent(reviewer);
+    const res = await act(agent, id, 'UPHOLD', { comment: 'x' });
+    expect(res.status).to.be.oneOf([403, 409]);
+    expect((await row(id)).status).to.equal('submitted');
+  });
+
+  it('when two reviewers decide the same application from the same page, then the second is told someone else acted first', async () => {
+    const id = await submitted();
+    const a = await staffAgent(reviewer);
+    await act(a, id, 'START_REVIEW');
+    const b = await staffAgent(otherReviewer);
+    const pageA = await a.get(`/backoffice/applications/${id}`);
+    const pageB = await b.get(`/backoffice/applications/${id}`);
+    const version = /name="version" value="(\d+)"/.exec(pageA.text)![1]!;
+    const first = await a
+      .post(`/backoffice/applications/${id}/events/ACCEPT`)
+      .type('form')
+      .send({ _csrf: csrfFrom(pageA.text), version });
+    const second = await b
+      .post(`/backoffice/applications/${id}/events/REJECT`)
+      .type('form')
+      .send({ _csrf: csrfFrom(pageB.text), version, comment: 'Late' });
+    expect(first.status).to.equal(303);
+    expect(second.status).to.equal(409);
+    expect(second.text).to.contain('سبقك موظف آخر').and.contain('مقبول');
+    expect((await row(id)).status).to.equal('accepted');
+  });
+
+  it('when staff write a note with markup, then it is shown escaped to staff and never to the applicant', async () => {
+    const id = await submitted();
+    const agent = await staffAgent(reviewer);
+    const page = await agent.get(`/backoffice/applications/${id}`);
+    await agent
+      .post(`/backoffice/applications/${id}/notes`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), note: '<script>alert(1)</script> check lease' });
+    const again = await agent.get(`/backoffice/applications/${id}`);
+    expect(again.text)
+      .to.contain('&lt;script&gt;alert(1)&lt;/script&gt; check lease')
+      .and.not.contain('<script>alert(1)');
+    const blank = await agent
+      .post(`/backoffice/applications/${id}/notes`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), note: '   ' });
+    expect(blank.status).to.equal(400);
+  });
+
+  it('when a query is raised, then the supervisor who rejected cannot answer it but another supervisor can reopen it', async () => {
+    const id = await submitted();
+    const s1 = await staffAgent(supervisor);
+    await act(s1, id, 'START_REVIEW');
+    await act(s1, id, 'REJECT', { comment: 'Address outside the area.' });
+    await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'RAISE_QUERY', comment: 'It is inside.' },
+      actor: { role: 'applicant', userId: applicant.id },
+    });
+    const view = await s1.get(`/backoffice/applications/${id}`);
+    expect(view.text).not.to.contain('/events/REOPEN');
+    const second = await makeStaff(ctx, 'supervisor', 'capital');
+    const s2 = await staffAgent(second);
+    expect((await s2.get(`/backoffice/applications/${id}`)).text)
+      .to.contain('/events/REOPEN')
+      .and.contain('/events/UPHOLD');
+    expect((await act(s2, id, 'REOPEN')).status).to.equal(303);
+    expect((await row(id)).status).to.equal('in_review');
+  });
+
+  it('when the queue is filtered and searched, then counts, filters, search and keyset paging agree', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 30; i++) ids.push(await submitted('capital'));
+    const other = await submitted('capital', 'pest-control-request');
+    const agent = await staffAgent(supervisor);
+    const first = await agent.get('/backoffice');
+    const onFirst = [...first.text.matchAll(/href="\/backoffice\/applications\/(\d+)"/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(onFirst).to.have.length(25);
+    const next = /href="(\/backoffice\?[^"]*after=[^"]+)"/.exec(first.text)![1]!.replace(/&amp;/g, '&');
+    const second = await agent.get(next);
+    const onSecond = [...second.text.matchAll(/href="\/backoffice\/applications\/(\d+)"/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(new Set([...onFirst, ...onSecond]).size).to.equal(31);
+    const service = await agent.get('/backoffice?service=pest-control-request');
+    expect(service.text)
+      .to.contain(`/backoffice/applications/${other}"`)
+      .and.not.contain(`/backoffice/applications/${ids[0]}"`);
+    const reference = (await row(ids[3]!)).reference!;
+    const search = await agent.get(`/backoffice?q=${encodeURIComponent(reference.toLowerCase())}`);
+    expect(
+      [...search.text.matchAll(/href="\/backoffice\/applications\/(\d+)"/g)].map((m) => Number(m[1])),
+    ).to.deep.equal([ids[3]]);
+    const byName = await agent.get(`/backoffice?q=Zainab`);
+    expect(byName.text).to.contain(`/backoffice/applications/${ids[0]}"`);
+    ctx.clock.advance(30 * 24 * 60 * 60 * 1000);
+    await signIn(agent, supervisor.email, VALID_PASSWORD);
+    const overdue = await agent.get('/backoffice?due=overdue');
+    expect(overdue.text).to.contain('متأخر').and.contain(`/backoffice/applications/${ids[0]}"`);
+  });
+
+  it('when the service-level time passes, then the escalation shows in the supervisor’s queue', async () => {
+    const id = await submitted();
+    ctx.clock.advance(10 * 24 * 60 * 60 * 1000);
+    expect(await ctx.services.deadlines.runOnce()).to.be.greaterThan(0);
+    const agent = await staffAgent(supervisor);
+    const res = await agent.get('/backoffice?due=escalated');
+    expect(res.text).to.contain(`/backoffice/applications/${id}"`).and.contain('مصعّد');
+  });
+});
