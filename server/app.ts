@@ -24,6 +24,7 @@ import { documentRoutes } from './routes/documents.js';
 import { noticeRoutes, unreadNotices } from './routes/notices.js';
 import { trackRoutes } from './routes/track.js';
 import { backofficeRoutes } from './routes/backoffice.js';
+import { intakeRoutes } from './routes/intake.js';
 import { createUploadParser } from './http/uploads.js';
 import './http/augment.js';
 
@@ -131,6 +132,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(documentRoutes(services, parseUpload));
   app.use(noticeRoutes(services));
   app.use(backofficeRoutes(services));
+  app.use(intakeRoutes(services));
   app.use(trackRoutes(services, rateLimiter(db, logger, 'track', limits.track)));
 
   app.use(notFound);

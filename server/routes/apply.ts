@@ -163,7 +163,11 @@ export function applyRoutes(services: Services): Router {
 
   router.post('/applications/:id/submit', requireSignIn, own, async (req, res) => {
     const { application } = res.locals as unknown as Locals;
-    const actor = { role: 'applicant' as const, userId: res.locals.user!.id };
+    const user = res.locals.user!;
+    const actor = {
+      role: user.kind === 'staff' ? ('counter' as const) : ('applicant' as const),
+      userId: user.id,
+    };
     if (application.state === 'info_requested') {
       const answered = await forms.resubmit(application, actor);
       if (!answered.ok && answered.problems.length > 0) return renderCheck(res, answered.problems);
@@ -173,11 +177,15 @@ export function applyRoutes(services: Services): Router {
     // A second click, or the back button after submitting: the one application is shown again.
     if (application.status !== 'draft') return res.redirect(303, `/applications/${application.id}/submitted`);
     const result = await forms.submit(application, actor);
+    const done =
+      user.kind === 'staff'
+        ? `/backoffice/intake/${application.id}/submitted`
+        : `/applications/${application.id}/submitted`;
     if (!result.ok) {
-      if (result.status === 409) return res.redirect(303, `/applications/${application.id}/submitted`);
+      if (result.status === 409) return res.redirect(303, done);
       return renderCheck(res, result.problems);
     }
-    res.redirect(303, `/applications/${application.id}/submitted`);
+    res.redirect(303, done);
   });
 
   router.get('/applications/:id/submitted', requireSignIn, own, (req, res) => {

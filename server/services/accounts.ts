@@ -73,10 +73,24 @@ export function accountsService(db: Knex, clock: Clock) {
       errors,
     );
 
-    if (email && (await users.findByEmail(email))) errors.push({ field: 'email', key: 'emailTaken' });
-    if (cpr && (await users.findByCpr(cpr))) errors.push({ field: 'cpr', key: 'cprTaken' });
-    if (cr && (await users.findByCr(cr))) errors.push({ field: 'cr', key: 'crTaken' });
+    // Someone registered at a counter has an account without a password: signing up with the
+    // same number and the same e-mail address takes that account over, with its applications.
+    const registered = cpr ? await users.findByCpr(cpr) : cr ? await users.findByCr(cr) : undefined;
+    const claimable =
+      registered && !registered.password_hash && registered.email === email ? registered : undefined;
+    if (email && !claimable && (await users.findByEmail(email)))
+      errors.push({ field: 'email', key: 'emailTaken' });
+    if (cpr && registered && !claimable) errors.push({ field: 'cpr', key: 'cprTaken' });
+    if (cr && registered && !claimable) errors.push({ field: 'cr', key: 'crTaken' });
     if (errors.length > 0 || !email || !mobile) return { ok: false, errors, values };
+    if (claimable) {
+      await users.update(
+        claimable.id,
+        { name: values.name, mobile, preferred_lang: lang, password_hash: await hashPassword(password) },
+        clock.now(),
+      );
+      return { ok: true, value: (await users.findById(claimable.id))!, values };
+    }
 
     try {
       const id = await users.insert(
@@ -164,6 +178,51 @@ export function accountsService(db: Knex, clock: Clock) {
     return { ok: true, value: null };
   }
 
+  /** A person registered by counter staff: no password until they sign up with the same e-mail. */
+  async function registerAtCounter(
+    kind: 'resident' | 'investor',
+    body: FormInput,
+  ): Promise<Result<UserRow> & { values: SignUpValues }> {
+    const errors: FieldError[] = [];
+    const values: SignUpValues = {
+      name: textField(body, 'name', errors).trim(),
+      cpr: textField(body, 'cpr', errors).trim(),
+      cr: textField(body, 'cr', errors).trim(),
+      email: textField(body, 'email', errors).trim(),
+      mobile: textField(body, 'mobile', errors).trim(),
+    };
+    if (values.name.length < 2 || values.name.length > 200) errors.push({ field: 'name', key: 'nameLength' });
+    const cpr = kind === 'resident' ? normaliseCpr(values.cpr) : null;
+    const cr = kind === 'investor' ? normaliseCr(values.cr) : null;
+    if (kind === 'resident' && !cpr) errors.push({ field: 'cpr', key: 'cprFormat' });
+    if (kind === 'investor' && !cr) errors.push({ field: 'cr', key: 'crFormat' });
+    const email = normaliseEmail(values.email);
+    if (!email) errors.push({ field: 'email', key: 'emailFormat' });
+    const mobile = normaliseMobile(values.mobile);
+    if (!mobile) errors.push({ field: 'mobile', key: 'mobileFormat' });
+    if (email && (await users.findByEmail(email))) errors.push({ field: 'email', key: 'emailTaken' });
+    if (cpr && (await users.findByCpr(cpr))) errors.push({ field: 'cpr', key: 'cprTaken' });
+    if (cr && (await users.findByCr(cr))) errors.push({ field: 'cr', key: 'crTaken' });
+    if (errors.length > 0 || !email || !mobile) return { ok: false, errors, values };
+    const id = await users.insert(
+      {
+        kind,
+        cpr,
+        cr,
+        name: values.name,
+        email,
+        mobile,
+        password_hash: null,
+        preferred_lang: 'ar',
+        role: null,
+        municipality: null,
+        department: null,
+      },
+      clock.now(),
+    );
+    return { ok: true, value: (await users.findById(id))!, values };
+  }
+
   async function createStaff(input: {
     name: string;
     email: string;
@@ -199,7 +258,13 @@ export function accountsService(db: Knex, clock: Clock) {
     updateProfile,
     changePassword,
     createStaff,
+    registerAtCounter,
     findById: (id: number) => users.findById(id),
+    findByNumber: (value: string) => {
+      const cpr = normaliseCpr(value);
+      const cr = normaliseCr(value);
+      return cpr ? users.findByCpr(cpr) : cr ? users.findByCr(cr) : Promise.resolve(undefined);
+    },
   };
 }
 
