@@ -73,8 +73,8 @@ export function intakeRoutes(services: Services): Router {
   router.post('/backoffice/intake/start', COUNTER, async (req, res, next) => {
     const body = formBody(req);
     const person = await services.accounts.findById(Number(body.person));
-    const definition = services.catalogue.find(String(body.service ?? ''));
-    const channel = String(body.channel ?? '') as Channel;
+    const definition = services.catalogue.find(typeof body.service === 'string' ? body.service : '');
+    const channel = (typeof body.channel === 'string' ? body.channel : '') as Channel;
     if (!person || person.kind === 'staff') return next(new HttpError(404, 'no such person'));
     if (
       !definition ||
