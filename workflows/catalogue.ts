@@ -22,6 +22,7 @@ export const DEPARTMENTS = [
   { key: 'public-works', label: { ar: 'الأشغال العامة', en: 'Public Works' } },
   { key: 'health', label: { ar: 'الصحة العامة', en: 'Public Health' } },
   { key: 'planning', label: { ar: 'التخطيط العمراني', en: 'Urban Planning' } },
+  { key: 'information-technology', label: { ar: 'تقنية المعلومات', en: 'Information Technology' } },
 ] as const satisfies readonly { key: string; label: Localized }[];
 export type Department = (typeof DEPARTMENTS)[number]['key'];
 export const DEPARTMENT_KEYS = DEPARTMENTS.map((d) => d.key) as [Department, ...Department[]];

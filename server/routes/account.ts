@@ -7,6 +7,7 @@ import { addFlash } from '../http/session.js';
 import { LANG_COOKIE } from '../http/locals.js';
 import type { Config } from '../config.js';
 import { MUNICIPALITIES } from '../../workflows/municipalities.js';
+import { DEPARTMENTS, labelOf } from '../../workflows/catalogue.js';
 
 export function accountRoutes(services: Services, config: Config): Router {
   const router = Router();
@@ -57,6 +58,9 @@ export function accountRoutes(services: Services, config: Config): Router {
     res.render('staff/home', {
       title: res.locals.t('staff.title'),
       municipalityName: municipality ? res.locals.pick(municipality.name) : res.locals.t('staff.national'),
+      departmentName: ((label) => (label ? res.locals.pick(label) : user.department))(
+        labelOf(DEPARTMENTS, user.department ?? ''),
+      ),
     });
   });
 
