@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { describeState, eventLabels } from '../../workflows/engine.js';
 import { formSteps } from '../../workflows/form/form.js';
+import { workingDaysBetween } from '../../workflows/calendar.js';
 import type { PersistedSnapshot } from '../../workflows/types.js';
 import type { ApplicationRow } from '../../db/repositories/applications.js';
 import type { Services } from '../services/index.js';
@@ -20,6 +21,17 @@ export const REASON_TEMPLATES: Record<string, string[]> = {
 };
 
 const STAFF = requireStaff('reviewer', 'supervisor', 'counter', 'admin');
+
+/** "2 working days left" / "overdue by 1 working day", counted on the service-level calendar. */
+function timeLeft(services: Services, res: Response) {
+  const now = services.clock.now();
+  return (due: Date | string | number): string => {
+    const days = workingDaysBetween(now, new Date(due), services.calendar);
+    const whole = Math.max(1, Math.ceil(Math.abs(days)));
+    if (days >= 0 && days < 1) return res.locals.t('backoffice.dueWithinDay');
+    return res.locals.t(days >= 0 ? 'backoffice.daysLeft' : 'backoffice.daysOverdue', { count: whole });
+  };
+}
 
 export function backofficeRoutes(services: Services): Router {
   const router = Router();
@@ -48,6 +60,7 @@ export function backofficeRoutes(services: Services): Router {
       })),
       query,
       nextUrl: page.next ? query({ after: `${page.next.due}_${page.next.id}` }) : null,
+      timeLeft: timeLeft(services, res),
       firstUrl: req.query.after ? query({}) : null,
     });
   });
@@ -97,6 +110,7 @@ export function backofficeRoutes(services: Services): Router {
       comment: extra.comment ?? '',
       failedEvent: extra.event ?? null,
       now: services.clock.now().getTime(),
+      timeLeft: timeLeft(services, res),
     });
   }
 

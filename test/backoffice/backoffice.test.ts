@@ -269,7 +269,10 @@ describe(`The back office (${dbLabel})`, () => {
     ctx.clock.advance(30 * 24 * 60 * 60 * 1000);
     await signIn(agent, supervisor.email, VALID_PASSWORD);
     const overdue = await agent.get('/backoffice?due=overdue');
-    expect(overdue.text).to.contain('متأخر').and.contain(`/backoffice/applications/${ids[0]}"`);
+    expect(overdue.text)
+      .to.contain('متأخر')
+      .and.contain(`/backoffice/applications/${ids[0]}"`)
+      .and.match(/متأخر \d+ يوم عمل/);
   });
 
   it('when the service-level time passes, then the escalation shows in the supervisor’s queue', async () => {

@@ -1,0 +1,1431 @@
+/**
+ * Generates realistic applications directly in the database, for benchmarks and for trying the
+ * back office with a year's worth of work in it:
+ *
+ *   npx tsx server/cli/generate-applications.ts --count 1000000 [--database-url URL] [--seed 42]
+ *       [--now 2026-11-22T00:00:00+03:00] [--applicants 4000] [--quiet]
+ *
+ * What it writes (appending to whatever is there; run it with no other writer):
+ * - staff for every municipality (customer-services and departmental reviewers, supervisors,
+ *   counter staff, an administrator) and a few thousand residents and investors, all with the
+ *   password GENERATED_PASSWORD (default below); accounts that exist already (same e-mail) are reused;
+ * - applications over the 12 months before --now: services in the published proportions
+ *   (docs: /shared/design/SERVICES.md), the capital largest, mostly on the web, each following a
+ *   timeline through its real workflow (review, requests for information, inspections,
+ *   clearances, fees, payouts, rejections, queries, withdrawals, late ones escalated) cut at --now;
+ * - per application one SUBMIT audit row (drafts, 2 %, have none, as in the portal), the open
+ *   deadlines the sweeper would hold, and for accepted certificates and accounts their outcome.
+ *
+ * Every workflow path is driven once through the real engine (`planEvent`) and its snapshot
+ * reused, with the application's own people and due times filled in; the row's columns are set
+ * exactly as server/services/apply-event.ts sets them. The same --seed and --now give the same data.
+ */
+import { parseArgs } from 'node:util';
+import argon2 from 'argon2';
+import type { Knex } from 'knex';
+import { clientOf, createDb, migrateLatest } from '../../db/connection.js';
+import { QUEUE_NO_DUE } from '../../db/repositories/applications.js';
+import { loadConfig } from '../config.js';
+import { loadRegistry } from '../boot.js';
+import { ARGON2_PARAMS } from '../security/passwords.js';
+import { QUEUE_STATUSES } from '../services/apply-event.js';
+import { REFERENCE_ALPHABET, servicePrefix } from '../services/reference.js';
+import { initialSnapshot, planEvent } from '../../workflows/engine.js';
+import {
+  addWorkingDays,
+  addWorkingMs,
+  createCalendar,
+  DAY_MS,
+  isWorkingDay,
+  localDate,
+  workingMsBetween,
+  type Calendar,
+} from '../../workflows/calendar.js';
+import { formSteps, validateStep, type Answers } from '../../workflows/form/form.js';
+import { municipalityOfBlock, type MunicipalityCode } from '../../workflows/municipalities.js';
+import type { Registry } from '../../workflows/registry.js';
+import type { StandardReviewOptions } from '../../workflows/standard-review.js';
+import type { FieldDef, PersistedSnapshot, Role, ServiceDefinition, SlaState } from '../../workflows/types.js';
+
+const USAGE = `Generates realistic applications (with their applicants and staff) in the database.
+
+  npx tsx server/cli/generate-applications.ts --count 1000000 [--database-url URL] [--seed 42]
+      [--now ISO-INSTANT] [--applicants 4000] [--quiet]
+
+--database-url  defaults to DATABASE_URL (or data/portal.sqlite)
+--seed          random seed (default 42); the same seed and --now give the same data
+--now           the end of the 12 months generated (default: the start of today, Bahrain time)
+--applicants    residents and investors to create (default 4000)
+--quiet         no progress bar
+Generated accounts get the password in GENERATED_PASSWORD (default ${'Generated-Portal-2026'}).`;
+
+export const DEFAULT_PASSWORD = 'Generated-Portal-2026';
+const HOUR_MS = 60 * 60 * 1000;
+const MINUTE_MS = 60 * 1000;
+const YEAR_DAYS = 365;
+/** Rows per INSERT statement and statements per transaction. */
+const BATCH = 500;
+const BATCHES_PER_TRANSACTION = 10;
+
+// ---------------------------------------------------------------------------------------------
+// The shape of the data: published proportions and plausible shares
+// ---------------------------------------------------------------------------------------------
+
+/** e-transactions per service (SERVICES.md, first five; the 740 "others" split by plausibility). */
+export const SERVICE_WEIGHTS: Record<string, number> = {
+  'residence-certificate': 1751,
+  'municipal-account-opening': 550,
+  'insurance-refund': 453,
+  'excavation-permit': 284,
+  'building-completion-certificate': 250,
+  'building-permit': 90,
+  'violation-report': 80,
+  'municipal-account-transfer': 60,
+  'municipal-account-closure': 55,
+  'fees-clearance-certificate': 55,
+  'bulk-waste-collection': 50,
+  'commercial-activity-approval': 45,
+  'pest-control-request': 45,
+  'tree-removal-request': 35,
+  'road-occupancy-permit': 35,
+  'building-number-plate': 30,
+  'land-survey-certificate': 30,
+  'zoning-certificate': 30,
+  'advertisement-permit': 25,
+  'boundary-wall-permit': 25,
+  'demolition-permit': 20,
+  'temporary-event-permit': 20,
+  'kiosk-permit': 10,
+};
+
+/** By population: the capital largest. */
+const MUNICIPALITY_WEIGHTS: Record<MunicipalityCode, number> = {
+  capital: 37,
+  northern: 27,
+  southern: 19,
+  muharraq: 17,
+};
+
+const CHANNEL_WEIGHTS = { web: 80, counter: 12, phone: 3, email: 3, partner: 2 } as const;
+type Channel = keyof typeof CHANNEL_WEIGHTS;
+
+/** Staff per municipality: [capital, others]. */
+const STAFF_PLAN = {
+  frontOfficeReviewers: [8, 4],
+  departmentReviewers: [2, 1],
+  supervisors: [3, 2],
+  counter: [6, 3],
+} as const;
+const FRONT_OFFICE = 'customer-services';
+
+const SHARES = {
+  draft: 0.02,
+  investors: 0.18,
+  homeMunicipality: 0.85,
+  /** Open for ever: nobody picked it up or decided it (the backlog). */
+  stuck: 0.003,
+  withdrawEarly: 0.025,
+  withdrawLate: 0.02,
+  reject: 0.12,
+  requestInfo: 0.12,
+  neverAnswers: 0.05,
+  neverPays: 0.02,
+  raisesQuery: 0.2,
+  assignedBeforeReview: 0.1,
+  reviewedBySupervisor: 0.05,
+  reviewedByFrontOffice: 0.25,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Randomness
+// ---------------------------------------------------------------------------------------------
+
+export type Rng = () => number;
+
+/** mulberry32: small, fast and good enough for test data. */
+export function rngFrom(seed: number, stream: number): Rng {
+  let a = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(stream, 0xc2b2ae35)) >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const int = (rng: Rng, min: number, max: number) => min + Math.floor(rng() * (max - min + 1));
+const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
+
+/** Draws from weighted choices by binary search over the cumulative weights. */
+export class Weighted<T> {
+  private readonly items: T[];
+  private readonly cumulative: number[];
+  constructor(entries: [T, number][]) {
+    this.items = entries.map(([item]) => item);
+    let sum = 0;
+    this.cumulative = entries.map(([, w]) => (sum += w));
+    if (!(sum > 0)) throw new Error('weighted choice with no weight');
+  }
+  draw(rng: Rng): T {
+    const x = rng() * this.cumulative.at(-1)!;
+    let lo = 0;
+    let hi = this.cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cumulative[mid]! > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.items[lo]!;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// People
+// ---------------------------------------------------------------------------------------------
+
+const ARABIC_MALE = [
+  ['محمد', 'Mohamed'],
+  ['أحمد', 'Ahmed'],
+  ['علي', 'Ali'],
+  ['حسن', 'Hasan'],
+  ['حسين', 'Hussain'],
+  ['عبدالله', 'Abdulla'],
+  ['يوسف', 'Yousif'],
+  ['خالد', 'Khalid'],
+  ['إبراهيم', 'Ebrahim'],
+  ['جاسم', 'Jassim'],
+  ['سلمان', 'Salman'],
+  ['عيسى', 'Isa'],
+  ['راشد', 'Rashid'],
+  ['فيصل', 'Faisal'],
+  ['عمر', 'Omar'],
+  ['ناصر', 'Nasser'],
+  ['محمود', 'Mahmood'],
+  ['صالح', 'Saleh'],
+] as const;
+const ARABIC_FEMALE = [
+  ['فاطمة', 'Fatima'],
+  ['مريم', 'Maryam'],
+  ['زينب', 'Zainab'],
+  ['نورة', 'Noora'],
+  ['عائشة', 'Aysha'],
+  ['هدى', 'Huda'],
+  ['سارة', 'Sara'],
+  ['ليلى', 'Layla'],
+  ['آمنة', 'Amna'],
+  ['شيخة', 'Shaikha'],
+  ['منى', 'Muna'],
+  ['رقية', 'Ruqaya'],
+] as const;
+const ARABIC_FAMILY = [
+  ['آل خليفة', 'Alkhalifa'],
+  ['الدوسري', 'Aldosari'],
+  ['الموسوي', 'Almosawi'],
+  ['البنعلي', 'Albinali'],
+  ['الجودر', 'Aljowder'],
+  ['العلوي', 'Alalawi'],
+  ['الشيخ', 'Alshaikh'],
+  ['المناعي', 'Almannai'],
+  ['السيد', 'Alsayed'],
+  ['الحايكي', 'Alhaiki'],
+  ['عبدالرحمن', 'Abdulrahman'],
+  ['كانو', 'Kanoo'],
+  ['المحميد', 'Almahmeed'],
+  ['الكعبي', 'Alkaabi'],
+  ['الستري', 'Alsitri'],
+  ['الجمري', 'Aljamri'],
+  ['المرباطي', 'Almerbati'],
+  ['الزياني', 'Alzayani'],
+] as const;
+const LATIN_FIRST = ['Rajesh', 'Priya', 'Maria', 'Jose', 'John', 'Sarah', 'Imran', 'Ayesha', 'Anil', 'Grace'];
+const LATIN_FAMILY = ['Kumar', 'Nair', 'Santos', 'Reyes', 'Smith', 'Khan', 'Fernandes', 'Das', 'Thomas'];
+const COMPANY_WORDS = [
+  ['النور', 'Al Noor'],
+  ['الخليج', 'Gulf'],
+  ['اللؤلؤ', 'Pearl'],
+  ['الواحة', 'Oasis'],
+  ['المنامة', 'Manama'],
+  ['دلمون', 'Dilmun'],
+  ['الأفق', 'Horizon'],
+  ['البحرين', 'Bahrain'],
+] as const;
+const COMPANY_KINDS = [
+  ['للمقاولات', 'Contracting'],
+  ['للتجارة', 'Trading'],
+  ['للخدمات الهندسية', 'Engineering Services'],
+  ['للعقارات', 'Properties'],
+  ['للمطاعم', 'Restaurants'],
+] as const;
+
+interface Applicant {
+  id: number;
+  kind: 'resident' | 'investor';
+  name: string;
+  cpr: string | null;
+  cr: string | null;
+  email: string;
+  mobile: string;
+  home: MunicipalityCode;
+}
+
+interface Staff {
+  id: number;
+  role: 'reviewer' | 'supervisor' | 'counter' | 'admin';
+  municipality: MunicipalityCode;
+  department: string;
+  email: string;
+}
+
+interface Population {
+  residents: Applicant[];
+  investors: Applicant[];
+  staff: Staff[];
+  /** Reviewers of a municipality by department (customer-services: the front office). */
+  reviewers: Map<string, Staff[]>;
+  supervisors: Map<MunicipalityCode, Staff[]>;
+  counter: Map<MunicipalityCode, Staff[]>;
+}
+
+const municipalities = Object.keys(MUNICIPALITY_WEIGHTS) as MunicipalityCode[];
+
+function personName(rng: Rng): { name: string; latin: string } {
+  if (rng() < 0.25) {
+    const first = pick(rng, LATIN_FIRST);
+    const family = pick(rng, LATIN_FAMILY);
+    return { name: `${first} ${family}`, latin: `${first}.${family}` };
+  }
+  const [first, firstLatin] = pick(rng, rng() < 0.55 ? ARABIC_MALE : ARABIC_FEMALE);
+  const [father, fatherLatin] = pick(rng, ARABIC_MALE);
+  const [family, familyLatin] = pick(rng, ARABIC_FAMILY);
+  return { name: `${first} ${father} ${family}`, latin: `${firstLatin}.${fatherLatin}.${familyLatin}` };
+}
+
+function companyName(rng: Rng): { name: string; latin: string } {
+  const [word, wordLatin] = pick(rng, COMPANY_WORDS);
+  const [kind, kindLatin] = pick(rng, COMPANY_KINDS);
+  return rng() < 0.6
+    ? { name: `شركة ${word} ${kind} ذ.م.م`, latin: `${wordLatin}.${kindLatin}` }
+    : { name: `${wordLatin} ${kindLatin} W.L.L.`, latin: `${wordLatin}.${kindLatin}` };
+}
+
+const emailLocal = (latin: string) => latin.toLowerCase().replace(/[^a-z.]+/g, '');
+const mobileOf = (rng: Rng) => `+973${pick(rng, ['3', '6'])}${String(int(rng, 0, 9_999_999)).padStart(7, '0')}`;
+
+/** A CPR: two digits of the birth year, the month, then five digits. */
+function cprOf(rng: Rng): string {
+  const year = int(rng, 40, 105) % 100;
+  return `${String(year).padStart(2, '0')}${String(int(rng, 1, 12)).padStart(2, '0')}${String(int(rng, 0, 99_999)).padStart(5, '0')}`;
+}
+
+/** Names stay on their index, so a second run with the same seed finds the same accounts. */
+async function createPopulation(
+  db: Knex,
+  options: { seed: number; applicants: number; now: Date; passwordHash: string },
+  log: (line: string) => void,
+): Promise<Population> {
+  const rng = rngFrom(options.seed, 1);
+  const existing = await db('users').select<
+    { id: number; email: string; cpr: string | null; cr: string | null }[]
+  >('id', 'email', 'cpr', 'cr');
+  const byEmail = new Map(existing.map((u) => [u.email, Number(u.id)]));
+  const cprs = new Set(existing.map((u) => u.cpr).filter(Boolean));
+  const crs = new Set(existing.map((u) => u.cr).filter(Boolean));
+  let nextId = Math.max(0, ...existing.map((u) => Number(u.id))) + 1;
+  const inserts: Record<string, unknown>[] = [];
+  const created = (email: string, row: Record<string, unknown>): number => {
+    const found = byEmail.get(email);
+    if (found !== undefined) return found;
+    const id = nextId++;
+    const at = new Date(options.now.getTime() - int(rng, 30, 730) * DAY_MS);
+    inserts.push({ id, ...row, email, created_at: at, updated_at: at });
+    byEmail.set(email, id);
+    return id;
+  };
+
+  const residents: Applicant[] = [];
+  const investors: Applicant[] = [];
+  const homes = new Weighted(Object.entries(MUNICIPALITY_WEIGHTS) as [MunicipalityCode, number][]);
+  for (let i = 0; i < options.applicants; i++) {
+    const investor = rng() < SHARES.investors;
+    const who = investor ? companyName(rng) : personName(rng);
+    const email = `${emailLocal(who.latin)}.${i + 1}@example.bh`;
+    let cpr: string | null = null;
+    let cr: string | null = null;
+    if (investor) {
+      do cr = `${int(rng, 10_000, 199_999)}-${int(rng, 1, 3)}`;
+      while (crs.has(cr));
+      crs.add(cr);
+    } else {
+      do cpr = cprOf(rng);
+      while (cprs.has(cpr));
+      cprs.add(cpr);
+    }
+    const mobile = mobileOf(rng);
+    const lang = rng() < 0.7 ? 'ar' : 'en';
+    const home = homes.draw(rng);
+    const id = created(email, {
+      kind: investor ? 'investor' : 'resident',
+      cpr,
+      cr,
+      name: who.name,
+      mobile,
+      password_hash: options.passwordHash,
+      preferred_lang: lang,
+    });
+    const person: Applicant = {
+      id,
+      kind: investor ? 'investor' : 'resident',
+      name: who.name,
+      cpr,
+      cr,
+      email,
+      mobile,
+      home,
+    };
+    (investor ? investors : residents).push(person);
+  }
+
+  const staff: Staff[] = [];
+  const departments = [...new Set(Object.keys(SERVICE_WEIGHTS).map((s) => DEPARTMENT_OF.get(s)!))];
+  for (const municipality of municipalities) {
+    const size = municipality === 'capital' ? 0 : 1;
+    const add = (role: Staff['role'], department: string, email: string) => {
+      const who = personName(rng);
+      const id = created(email, {
+        kind: 'staff',
+        name: who.name,
+        password_hash: options.passwordHash,
+        preferred_lang: rng() < 0.8 ? 'ar' : 'en',
+        role,
+        municipality,
+        department,
+      });
+      staff.push({ id, role, municipality, department, email });
+    };
+    for (let n = 1; n <= STAFF_PLAN.frontOfficeReviewers[size]; n++)
+      add('reviewer', FRONT_OFFICE, `reviewer${n}.${municipality}@staff.example.bh`);
+    for (const department of departments.filter((d) => d !== FRONT_OFFICE))
+      for (let n = 1; n <= STAFF_PLAN.departmentReviewers[size]; n++)
+        add('reviewer', department, `reviewer.${department}${n}.${municipality}@staff.example.bh`);
+    for (let n = 1; n <= STAFF_PLAN.supervisors[size]; n++)
+      add('supervisor', FRONT_OFFICE, `supervisor${n}.${municipality}@staff.example.bh`);
+    for (let n = 1; n <= STAFF_PLAN.counter[size]; n++)
+      add('counter', FRONT_OFFICE, `counter${n}.${municipality}@staff.example.bh`);
+    add('admin', 'information-technology', `admin.${municipality}@staff.example.bh`);
+  }
+
+  const columns = [
+    'id',
+    'kind',
+    'cpr',
+    'cr',
+    'name',
+    'email',
+    'mobile',
+    'password_hash',
+    'preferred_lang',
+    'role',
+    'municipality',
+    'department',
+    'created_at',
+    'updated_at',
+  ];
+  await db.transaction(async (trx) => {
+    for (let i = 0; i < inserts.length; i += BATCH)
+      await insertRows(trx, 'users', columns, inserts.slice(i, i + BATCH));
+  });
+  if (clientOf(db) === 'pg')
+    await db.raw(`select setval(pg_get_serial_sequence('users', 'id'), (select max(id) from users))`);
+  log(
+    `people: ${inserts.length} accounts created, ${options.applicants + staff.length - inserts.length} reused ` +
+      `(${residents.length} residents, ${investors.length} investors, ${staff.length} staff)`,
+  );
+
+  const group = <K>(list: Staff[], key: (s: Staff) => K) => {
+    const map = new Map<K, Staff[]>();
+    for (const s of list) map.set(key(s), [...(map.get(key(s)) ?? []), s]);
+    return map;
+  };
+  return {
+    residents,
+    investors,
+    staff,
+    reviewers: group(
+      staff.filter((s) => s.role === 'reviewer'),
+      (s) => `${s.municipality}/${s.department}`,
+    ),
+    supervisors: group(
+      staff.filter((s) => s.role === 'supervisor'),
+      (s) => s.municipality,
+    ),
+    counter: group(
+      staff.filter((s) => s.role === 'counter'),
+      (s) => s.municipality,
+    ),
+  };
+}
+
+/** Filled in by `main` from the registry: a service's department. */
+const DEPARTMENT_OF = new Map<string, string>();
+
+// ---------------------------------------------------------------------------------------------
+// JSON templates with slots
+// ---------------------------------------------------------------------------------------------
+
+const SLOT_MARK = '@@slot:';
+const slot = (name: string) => `${SLOT_MARK}${name}@@`;
+const SLOT_PATTERN = /"@@slot:([^@"]+)@@"/;
+
+/** JSON with named holes, filled per row by string concatenation (no per-row stringify of the whole). */
+export class JsonTemplate {
+  private readonly parts: string[];
+  private readonly names: string[];
+  constructor(value: unknown) {
+    const pieces = JSON.stringify(value).split(SLOT_PATTERN);
+    this.parts = pieces.filter((_, i) => i % 2 === 0);
+    this.names = pieces.filter((_, i) => i % 2 === 1);
+  }
+  get slots(): readonly string[] {
+    return this.names;
+  }
+  fill(values: Record<string, unknown>): string {
+    let out = this.parts[0]!;
+    for (let i = 0; i < this.names.length; i++) {
+      const v = values[this.names[i]!];
+      if (v === undefined) throw new Error(`template slot "${this.names[i]}" has no value`);
+      out += JSON.stringify(v) + this.parts[i + 1]!;
+    }
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workflow paths driven through the real engine
+// ---------------------------------------------------------------------------------------------
+
+/** Stand-in user ids while driving the engine; replaced by slots in the stored snapshot. */
+const SENTINEL = { applicant: 900_000_001, reviewer: 900_000_002, supervisor: 900_000_003, counter: 900_000_004 };
+
+const ACTOR_OF: Record<string, { role: Role; who: keyof typeof SENTINEL | null }> = {
+  SUBMIT: { role: 'applicant', who: 'applicant' },
+  RESUBMIT: { role: 'applicant', who: 'applicant' },
+  WITHDRAW: { role: 'applicant', who: 'applicant' },
+  RAISE_QUERY: { role: 'applicant', who: 'applicant' },
+  START_REVIEW: { role: 'reviewer', who: 'reviewer' },
+  REQUEST_INFO: { role: 'reviewer', who: 'reviewer' },
+  SCHEDULE_INSPECTION: { role: 'reviewer', who: 'reviewer' },
+  INSPECTION_PASSED: { role: 'reviewer', who: 'reviewer' },
+  REQUEST_CLEARANCES: { role: 'reviewer', who: 'reviewer' },
+  APPROVE_CLEARANCE: { role: 'reviewer', who: 'reviewer' },
+  ACCEPT: { role: 'reviewer', who: 'reviewer' },
+  REJECT: { role: 'reviewer', who: 'reviewer' },
+  FEE_PAID: { role: 'counter', who: 'counter' },
+  PAYOUT_DONE: { role: 'supervisor', who: 'supervisor' },
+  UPHOLD: { role: 'supervisor', who: 'supervisor' },
+  SLA_ESCALATE: { role: 'system', who: null },
+  QUERY_WINDOW_CLOSE: { role: 'system', who: null },
+};
+
+const COMMENTS: Record<string, string> = {
+  REQUEST_INFO: 'Please upload a clearer copy of the document.',
+  REJECT: 'The address is outside the municipality.',
+  RAISE_QUERY: 'I live at this address; please look again.',
+  UPHOLD: 'The documents do not show residence at this address.',
+};
+
+interface PathEvent {
+  type: string;
+  department?: string;
+}
+
+interface Step {
+  type: string;
+  fromStatus: string;
+  toStatus: string;
+  sla: SlaState;
+  final: boolean;
+  /** The snapshot holds an SLA due time after this step. */
+  slaDue: boolean;
+}
+
+/** One workflow path's outcome: its steps, and the final snapshot with slots. */
+export interface PathTemplate {
+  state: string;
+  status: string;
+  final: boolean;
+  sla: SlaState;
+  escalated: boolean;
+  steps: Step[];
+  deadlines: string[];
+  snapshot: JsonTemplate;
+}
+
+const DECIDED = new Set(['accepted', 'rejected']);
+/** A working day in the template run, so every guard sees plausible times. */
+const TEMPLATE_START = Date.parse('2026-01-04T06:00:00Z');
+
+function slotify(value: unknown, path: string[]): unknown {
+  const parent = path.at(-2);
+  const key = path.at(-1);
+  if (parent === 'deadlines' && path.at(-3) === 'clock') return slot(`due:${key}`);
+  if (key === 'slaRemainingMs' && value !== null) return slot('remaining');
+  if (parent === 'inspection' && key === 'date') return slot('inspectionDate');
+  if (typeof value === 'number') {
+    const who = (Object.keys(SENTINEL) as (keyof typeof SENTINEL)[]).find((k) => SENTINEL[k] === value);
+    return who ? slot(who) : value;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => slotify(v, [...path, String(i)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, slotify(v, [...path, k])]));
+  return value;
+}
+
+/** Drives the engine along `path` once; throws if the workflow refuses any step. */
+export function drivePath(definition: ServiceDefinition, path: PathEvent[], calendar: Calendar): PathTemplate {
+  let persisted: PersistedSnapshot = initialSnapshot(definition, { applicantId: SENTINEL.applicant });
+  const steps: Step[] = [];
+  let state = 'draft';
+  let status = 'draft';
+  let final = false;
+  let sla: SlaState = 'stopped';
+  path.forEach((e, i) => {
+    const actor = ACTOR_OF[e.type];
+    if (!actor) throw new Error(`no actor known for ${e.type}`);
+    const event: Record<string, unknown> & { type: string } = { type: e.type };
+    if (COMMENTS[e.type]) event.comment = COMMENTS[e.type];
+    if (e.department) event.department = e.department;
+    if (e.type === 'SCHEDULE_INSPECTION') Object.assign(event, { date: '2026-01-06', inspector: 'Site team' });
+    const plan = planEvent({
+      definition,
+      persisted,
+      event,
+      actor: { role: actor.role, userId: actor.who ? SENTINEL[actor.who] : null },
+      now: new Date(TEMPLATE_START + i * HOUR_MS),
+      calendar,
+    });
+    if (!plan.ok)
+      throw new Error(
+        `${definition.slug}: ${path.map((p) => p.type).join(' → ')} refused at ${e.type}: ${plan.message}`,
+      );
+    persisted = plan.persisted;
+    const clock = (persisted.context as { clock?: { deadlines: Record<string, string> } }).clock;
+    steps.push({
+      type: e.type,
+      fromStatus: plan.fromStatus,
+      toStatus: plan.toStatus,
+      sla: plan.sla,
+      final: plan.final,
+      slaDue: Boolean(clock?.deadlines.sla),
+    });
+    ({ to: state, toStatus: status, final, sla } = plan);
+  });
+  const context = persisted.context as { escalated?: boolean; clock?: { deadlines: Record<string, string> } };
+  return {
+    state,
+    status,
+    final,
+    sla,
+    escalated: context.escalated === true,
+    steps,
+    deadlines: Object.keys(context.clock?.deadlines ?? {}),
+    snapshot: new JsonTemplate(slotify(persisted, [])),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Form answers
+// ---------------------------------------------------------------------------------------------
+
+/** Days from the submission date each date field is answered with (past, future, after another). */
+function dateOffsets(definition: ServiceDefinition): Map<string, number> {
+  const offsets = new Map<string, number>();
+  for (const field of definition.fields) {
+    if (field.type !== 'date') continue;
+    const after = field.notBefore;
+    if (after && after !== 'today') offsets.set(field.key, (offsets.get(after.field) ?? 14) + 30);
+    else if (after === 'today') offsets.set(field.key, 14);
+    else if (field.notAfter === 'today') offsets.set(field.key, -400);
+    else offsets.set(field.key, 10);
+  }
+  return offsets;
+}
+
+function rawAnswer(field: FieldDef, date: (key: string) => string): unknown {
+  switch (field.type) {
+    case 'text':
+      return 'Municipal services request'.slice(0, field.maxLength);
+    case 'longtext':
+      return 'Work as described in the attached drawings; the site will be left clean.'.slice(
+        0,
+        field.maxLength,
+      );
+    case 'location':
+      return 'Next to the health centre, behind the mosque';
+    case 'number':
+    case 'money': {
+      const n = Math.max(field.min ?? 0, field.type === 'money' ? 10 : 1);
+      return String(field.max !== undefined ? Math.min(n, field.max) : n);
+    }
+    case 'date':
+      return date(field.key);
+    case 'select':
+    case 'radio':
+      return field.options[0]!.value;
+    case 'checkbox':
+      return [field.options[0]!.value];
+    case 'yesno':
+      return 'yes';
+    case 'cpr':
+      return '850101234';
+    case 'cr':
+      return '123456';
+    case 'mobile':
+      return '36001234';
+    case 'email':
+      return 'applicant@example.bh';
+    case 'address':
+      return { flat: '', building: '1234', road: '4321', block: '338', area: '' };
+    case 'file':
+      return undefined;
+  }
+}
+
+/** The stored answers of a complete form, validated by the real form rules, with slots per person. */
+function formTemplate(definition: ServiceDefinition): { form: JsonTemplate; dates: Map<string, number> } {
+  const dates = dateOffsets(definition);
+  const today = '2026-01-04';
+  const date = (key: string) => shiftDate(today, dates.get(key) ?? 0);
+  const documentCounts = Object.fromEntries(definition.guide.documents.map((d) => [d.key, 1]));
+  let answers: Answers = {};
+  for (const step of formSteps(definition)) {
+    const raw = Object.fromEntries(
+      definition.fields.filter((f) => f.step === step).map((f) => [f.key, rawAnswer(f, date)]),
+    );
+    const result = validateStep(definition, step, raw, answers, { today, documentCounts });
+    if (result.problems.length > 0)
+      throw new Error(`${definition.slug}: generated answers invalid: ${JSON.stringify(result.problems)}`);
+    answers = result.answers;
+  }
+  for (const field of definition.fields) {
+    if (!(field.key in answers)) continue;
+    if (field.prefill) answers[field.key] = slot(field.prefill);
+    else if (field.type === 'address') answers[field.key] = slot('address');
+    else if (field.type === 'date') answers[field.key] = slot(`date:${field.key}`);
+  }
+  return { form: new JsonTemplate(answers), dates };
+}
+
+function shiftDate(isoDate: string, days: number): string {
+  return new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One application's timeline
+// ---------------------------------------------------------------------------------------------
+
+interface Timed extends PathEvent {
+  at: number;
+  /** The SLA due time in force after this event (ms), when the clock has one. */
+  due: number | null;
+  remaining: number | null;
+}
+
+interface ServiceInfo {
+  definition: ServiceDefinition;
+  options: StandardReviewOptions;
+  slaDays: number;
+  queryDays: number;
+  form: JsonTemplate;
+  dates: Map<string, number>;
+  prefix: string;
+  applicantKinds: ('resident' | 'investor')[];
+}
+
+/** The events an application goes through, planned from its submission; later cut at `now`. */
+function planTimeline(rng: Rng, service: ServiceInfo, submittedAt: number, calendar: Calendar): Timed[] {
+  const { options, slaDays } = service;
+  const at = (from: number, workingMs: number) =>
+    addWorkingMs(new Date(from), Math.max(MINUTE_MS, Math.round(workingMs)), calendar).getTime();
+  const events: Omit<Timed, 'due' | 'remaining'>[] = [{ type: 'SUBMIT', at: submittedAt }];
+  const add = (type: string, time: number, department?: string) =>
+    events.push({ type, at: time, ...(department ? { department } : {}) });
+
+  // How long the decision takes, as a share of the service-level time: mostly within it.
+  const u = rng();
+  const share = u < 0.85 ? 0.1 + 0.85 * rng() ** 1.3 : u < 0.97 ? 1 + 1.5 * rng() : 2.5 + 5 * rng();
+  const span = share * slaDays * DAY_MS;
+  const stuck = rng() < SHARES.stuck;
+  if (rng() < SHARES.withdrawEarly) {
+    add('WITHDRAW', at(submittedAt, rng() * 0.5 * span));
+    return withSla(events, service, calendar);
+  }
+  let t = at(submittedAt, (0.05 + 0.25 * rng()) * span);
+  if (stuck && rng() < 0.5) return withSla(events, service, calendar);
+  add('START_REVIEW', t);
+  if (stuck) return withSla(events, service, calendar);
+
+  let left = span - workingMsBetween(new Date(submittedAt), new Date(t), calendar);
+  const outcome = rng();
+  if (outcome < SHARES.withdrawLate) {
+    add('WITHDRAW', at(t, rng() * left));
+    return withSla(events, service, calendar);
+  }
+  const rejected = outcome < SHARES.withdrawLate + SHARES.reject;
+  if (rng() < SHARES.requestInfo) {
+    t = at(t, 0.3 * left);
+    add('REQUEST_INFO', t);
+    left *= 0.7;
+    if (rng() < SHARES.neverAnswers) return withSla(events, service, calendar);
+    t = at(t, (0.2 + 6 * rng() ** 2) * DAY_MS);
+    add('RESUBMIT', t);
+  }
+  if (!rejected && options.siteInspection) {
+    t = at(t, 0.2 * left);
+    add('SCHEDULE_INSPECTION', t);
+    t = at(t, 0.3 * left);
+    add('INSPECTION_PASSED', t);
+    left *= 0.5;
+  }
+  if (!rejected && options.clearances?.length) {
+    t = at(t, 0.1 * left);
+    add('REQUEST_CLEARANCES', t);
+    for (const body of options.clearances) {
+      t = at(t, (0.6 / options.clearances.length) * left);
+      add('APPROVE_CLEARANCE', t, body);
+    }
+    left *= 0.3;
+  }
+  t = at(t, left);
+  if (rejected) {
+    add('REJECT', t);
+    const closes = addWorkingDays(new Date(t), service.queryDays, calendar).getTime();
+    if (rng() < SHARES.raisesQuery) {
+      const raised = t + Math.max(MINUTE_MS, rng() * 0.7 * (closes - t));
+      add('RAISE_QUERY', raised);
+      add('UPHOLD', at(raised, (0.5 + 5 * rng()) * DAY_MS));
+    } else add('QUERY_WINDOW_CLOSE', closes);
+    return withSla(events, service, calendar);
+  }
+  add('ACCEPT', t);
+  if (options.fee) {
+    if (rng() < SHARES.neverPays) return withSla(events, service, calendar);
+    t += Math.round((0.05 + 12 * rng() ** 2) * DAY_MS);
+    add('FEE_PAID', t);
+  }
+  if (options.payout) add('PAYOUT_DONE', t + Math.round((1 + 19 * rng()) * DAY_MS));
+  return withSla(events, service, calendar);
+}
+
+/**
+ * Follows the SLA clock as the engine keeps it (armed at submission, paused while the applicant
+ * answers, resumed with what was left, stopped at the decision) and adds the SLA_ESCALATE the
+ * deadline sweeper sends when a due time passes while the clock runs.
+ */
+function withSla(
+  planned: Omit<Timed, 'due' | 'remaining'>[],
+  service: ServiceInfo,
+  calendar: Calendar,
+): Timed[] {
+  const out: Timed[] = [];
+  let due: number | null = null;
+  let remaining: number | null = null;
+  let running = false;
+  let fired = false;
+  for (const e of planned) {
+    if (running && !fired && due !== null && due <= e.at) {
+      out.push({ type: 'SLA_ESCALATE', at: due, due, remaining });
+      fired = true;
+    }
+    switch (e.type) {
+      case 'SUBMIT':
+        due = addWorkingDays(new Date(e.at), service.slaDays, calendar).getTime();
+        running = true;
+        break;
+      case 'REQUEST_INFO':
+        remaining = Math.max(0, workingMsBetween(new Date(e.at), new Date(due!), calendar));
+        due = null;
+        running = false;
+        break;
+      case 'RESUBMIT':
+        due = addWorkingMs(new Date(e.at), remaining ?? 0, calendar).getTime();
+        remaining = null;
+        running = true;
+        fired = false;
+        break;
+      case 'ACCEPT':
+      case 'REJECT':
+      case 'WITHDRAW':
+        running = false;
+        break;
+    }
+    out.push({ ...e, due, remaining });
+  }
+  if (running && !fired && due !== null) out.push({ type: 'SLA_ESCALATE', at: due, due, remaining });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+// ---------------------------------------------------------------------------------------------
+
+const APPLICATION_COLUMNS = [
+  'id',
+  'reference',
+  'service_slug',
+  'service_version',
+  'applicant_id',
+  'created_by',
+  'channel',
+  'municipality',
+  'department',
+  'state',
+  'status',
+  'snapshot',
+  'form_data',
+  'outcome',
+  'assigned_to',
+  'sla_due_at',
+  'escalated',
+  'submitted_at',
+  'decided_at',
+  'created_at',
+  'updated_at',
+  'version',
+  'in_queue',
+  'queue_due_at',
+];
+const EVENT_COLUMNS = [
+  'application_id',
+  'actor_id',
+  'actor_role',
+  'event',
+  'from_state',
+  'to_state',
+  'from_status',
+  'to_status',
+  'comment',
+  'payload',
+  'created_at',
+];
+const DEADLINE_COLUMNS = ['application_id', 'key', 'event', 'due_at', 'created_at'];
+
+/** Multi-row INSERT … VALUES (knex's SQLite builder would use a 500-term UNION ALL instead). */
+async function insertRows(
+  trx: Knex,
+  table: string,
+  columns: string[],
+  rows: Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const tuple = `(${columns.map(() => '?').join(',')})`;
+  const bindings: unknown[] = [];
+  for (const row of rows) for (const c of columns) bindings.push(row[c] ?? null);
+  await trx.raw(
+    `insert into ${table} (${columns.join(',')}) values ${rows.map(() => tuple).join(',')}`,
+    bindings as Knex.RawBinding[],
+  );
+}
+
+/** A simple text progress bar on stderr, redrawn in place. */
+export class ProgressBar {
+  private readonly started = Date.now();
+  private last = 0;
+  private readonly tty = Boolean(process.stderr.isTTY);
+  constructor(
+    private readonly total: number,
+    private readonly label: string,
+    private readonly quiet = false,
+  ) {}
+  update(done: number, force = false): void {
+    const now = Date.now();
+    if (this.quiet || (!force && now - this.last < (this.tty ? 200 : 5000))) return;
+    this.last = now;
+    const share = this.total ? done / this.total : 1;
+    const width = 30;
+    const filled = Math.round(share * width);
+    const elapsed = (now - this.started) / 1000;
+    const rate = elapsed > 0 ? done / elapsed : 0;
+    const eta = rate > 0 ? (this.total - done) / rate : 0;
+    const line =
+      `${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(1).padStart(5)}%` +
+      `  ${done.toLocaleString('en')}/${this.total.toLocaleString('en')}` +
+      `  ${Math.round(rate).toLocaleString('en')}/s  ${done >= this.total ? 'took' : 'ETA'} ${clockTime(done >= this.total ? elapsed : eta)}`;
+    process.stderr.write(this.tty ? `\r${line}\x1b[K` : `${line}\n`);
+  }
+  finish(): void {
+    this.update(this.total, true);
+    if (this.tty && !this.quiet) process.stderr.write('\n');
+  }
+}
+
+function clockTime(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h > 0 ? `${h}:` : ''}${String(m).padStart(h > 0 ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export interface GenerateOptions {
+  databaseUrl: string;
+  count: number;
+  seed: number;
+  now: Date;
+  applicants: number;
+  password: string;
+  quiet: boolean;
+}
+
+export interface GenerateSummary {
+  applications: number;
+  seconds: number;
+  byStatus: Record<string, number>;
+  inQueue: Record<string, number>;
+}
+
+export async function generateApplications(
+  options: GenerateOptions,
+  log: (line: string) => void = (line) => console.error(line),
+): Promise<GenerateSummary> {
+  const config = loadConfig({ ...process.env, DATABASE_URL: options.databaseUrl });
+  const calendar = createCalendar(config.calendar);
+  const registry = await loadRegistry();
+  const db = createDb(options.databaseUrl);
+  const pg = clientOf(db) === 'pg';
+  try {
+    await migrateLatest(db);
+    if (!pg) {
+      // A bigger page cache for the bulk load only (this connection; the file is unchanged).
+      await db.raw('PRAGMA cache_size = -262144');
+    }
+    const services = serviceInfo(registry);
+    const salt = Buffer.from(Array.from({ length: 16 }, rngFrom(options.seed, 4)).map((x) => x * 256));
+    const passwordHash = await argon2.hash(options.password, { ...ARGON2_PARAMS, salt });
+    const people = await createPopulation(
+      db,
+      { seed: options.seed, applicants: options.applicants, now: options.now, passwordHash },
+      log,
+    );
+    const started = Date.now();
+    const summary = await writeApplications(db, options, services, people, calendar);
+    if (pg) {
+      await db.raw(
+        `select setval(pg_get_serial_sequence('applications', 'id'), (select max(id) from applications))`,
+      );
+      log('analyze…');
+      await db.raw('analyze applications, application_events, deadlines, users');
+    } else await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+    return { ...summary, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    await db.destroy();
+  }
+}
+
+function serviceInfo(registry: Registry): Map<string, ServiceInfo> {
+  const services = new Map<string, ServiceInfo>();
+  for (const slug of Object.keys(SERVICE_WEIGHTS)) {
+    const definition = registry.latest(slug);
+    if (!definition) throw new Error(`service ${slug} is not in the registry`);
+    if (definition.workflow.kind !== 'standard-review')
+      throw new Error(`${slug}: only standard-review workflows are generated`);
+    DEPARTMENT_OF.set(slug, definition.department);
+    services.set(slug, {
+      definition,
+      options: definition.workflow.options as StandardReviewOptions,
+      slaDays: definition.guide.slaDays,
+      queryDays: definition.guide.queryWindowDays,
+      ...formTemplate(definition),
+      prefix: servicePrefix(slug),
+      applicantKinds: [...definition.applicants] as ('resident' | 'investor')[],
+    });
+  }
+  const unknown = registry.all().filter((d) => !(d.slug in SERVICE_WEIGHTS));
+  if (unknown.length) throw new Error(`no weight for ${unknown.map((d) => d.slug).join(', ')}`);
+  return services;
+}
+
+/** Local (UTC+3) days of the last 12 months, weighted: more e-services lately, few on days off. */
+function dayWeights(now: Date, calendar: Calendar, assisted: boolean): Weighted<number> {
+  const offset = calendar.utcOffsetMinutes * MINUTE_MS;
+  const today = Math.floor((now.getTime() + offset) / DAY_MS);
+  const days: [number, number][] = [];
+  for (let d = today - YEAR_DAYS; d <= today; d++) {
+    const start = d * DAY_MS - offset;
+    const working = isWorkingDay(new Date(start), calendar);
+    if (assisted && !working) continue;
+    const growth = 0.6 + (0.8 * (d - today + YEAR_DAYS)) / YEAR_DAYS;
+    days.push([start, growth * (working ? 1 : 0.35)]);
+  }
+  return new Weighted(days);
+}
+
+/** Web submissions through the day and evening; counters, phones and partners in office hours. */
+const WEB_HOURS = new Weighted(
+  [1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 4, 6, 7, 7, 6, 5, 4, 4, 4, 5, 6, 7, 7, 6, 4, 2].map(
+    (w, h) => [h, w] as [number, number],
+  ),
+);
+
+async function writeApplications(
+  db: Knex,
+  options: GenerateOptions,
+  services: Map<string, ServiceInfo>,
+  people: Population,
+  calendar: Calendar,
+): Promise<Omit<GenerateSummary, 'seconds'>> {
+  const rng = rngFrom(options.seed, 2);
+  const references = rngFrom(options.seed, 3);
+  const now = options.now.getTime();
+  const serviceDraw = new Weighted([...services.values()].map((s) => [s, SERVICE_WEIGHTS[s.definition.slug]!]));
+  const municipalityDraw = new Weighted(
+    Object.entries(MUNICIPALITY_WEIGHTS) as [MunicipalityCode, number][],
+  );
+  const channelDraw = new Weighted(Object.entries(CHANNEL_WEIGHTS) as [Channel, number][]);
+  const webDays = dayWeights(options.now, calendar, false);
+  const officeDays = dayWeights(options.now, calendar, true);
+  const blocks = new Map<MunicipalityCode, number[]>();
+  for (let b = 100; b <= 1400; b++) {
+    const m = municipalityOfBlock(b);
+    if (m) blocks.set(m, [...(blocks.get(m) ?? []), b]);
+  }
+  const templates = new Map<string, PathTemplate>();
+  const templateFor = (service: ServiceInfo, events: Timed[]): PathTemplate => {
+    // SLA_ESCALATE only sets a flag: one template per path, with the flag set right after SUBMIT.
+    const path: PathEvent[] = events.filter((e) => e.type !== 'SLA_ESCALATE');
+    const escalated = path.length < events.length;
+    const key = `${service.definition.slug}|${escalated}|${path.map((e) => e.department ?? e.type).join(',')}`;
+    let template = templates.get(key);
+    if (!template) {
+      const driven: PathEvent[] = escalated
+        ? [path[0]!, { type: 'SLA_ESCALATE' }, ...path.slice(1)]
+        : path;
+      template = drivePath(service.definition, driven, calendar);
+      template.steps = template.steps.filter((s) => s.type !== 'SLA_ESCALATE');
+      templates.set(key, template);
+    }
+    return template;
+  };
+  const draftTemplates = new Map<string, JsonTemplate>();
+  const draftSnapshot = (service: ServiceInfo) => {
+    let template = draftTemplates.get(service.definition.slug);
+    if (!template) {
+      template = new JsonTemplate(
+        slotify(initialSnapshot(service.definition, { applicantId: SENTINEL.applicant }), []),
+      );
+      draftTemplates.set(service.definition.slug, template);
+    }
+    return template;
+  };
+
+  const existing = await db('applications').whereNotNull('reference').pluck<string[]>('reference');
+  const used = new Set(existing);
+  const newReference = (prefix: string, year: string) => {
+    for (;;) {
+      let code = '';
+      for (let i = 0; i < 6; i++) code += REFERENCE_ALPHABET[Math.floor(references() * REFERENCE_ALPHABET.length)];
+      const reference = `${prefix}-${year}-${code}`;
+      if (!used.has(reference)) {
+        used.add(reference);
+        return reference;
+      }
+    }
+  };
+  const maxRow = await db('applications').max<{ id: number | string | null }[]>({ id: 'id' });
+  let nextId = Number(maxRow[0]?.id ?? 0) + 1;
+
+  const byStatus: Record<string, number> = {};
+  const inQueue: Record<string, number> = {};
+  const bar = new ProgressBar(options.count, 'applications', options.quiet);
+  let done = 0;
+  const perTransaction = BATCH * BATCHES_PER_TRANSACTION;
+  while (done < options.count) {
+    const inThis = Math.min(perTransaction, options.count - done);
+    const apps: Record<string, unknown>[] = [];
+    const audit: Record<string, unknown>[] = [];
+    const deadlines: Record<string, unknown>[] = [];
+    for (let i = 0; i < inThis; i++) {
+      const service = serviceDraw.draw(rng);
+      const kinds = service.applicantKinds;
+      const kind = kinds.length === 1 ? kinds[0]! : rng() < 0.85 ? 'resident' : 'investor';
+      const applicant = pick(rng, kind === 'resident' ? people.residents : people.investors);
+      const municipality = rng() < SHARES.homeMunicipality ? applicant.home : municipalityDraw.draw(rng);
+      const channel = channelDraw.draw(rng);
+      const assisted = channel !== 'web';
+      const clerk = assisted ? pick(rng, people.counter.get(municipality)!) : null;
+      let submittedAt: number;
+      do {
+        const day = (assisted ? officeDays : webDays).draw(rng);
+        const minute = assisted ? int(rng, 7 * 60 + 30, 14 * 60) : WEB_HOURS.draw(rng) * 60 + int(rng, 0, 59);
+        // Local minutes past midnight, back to UTC (the day starts at local midnight).
+        submittedAt = day + minute * MINUTE_MS + int(rng, 0, 59) * 1000;
+      } while (submittedAt >= now);
+      const createdAt = submittedAt - (assisted ? int(rng, 5, 25) : int(rng, 3, 90)) * MINUTE_MS;
+      const block = pick(rng, blocks.get(municipality)!);
+      const answers = service.form.fill(
+        formValues(service, applicant, block, municipality, localDate(new Date(submittedAt), calendar), rng),
+      );
+      const id = nextId++;
+      const base = {
+        id,
+        service_slug: service.definition.slug,
+        service_version: service.definition.version,
+        applicant_id: applicant.id,
+        created_by: clerk?.id ?? null,
+        channel,
+        department: service.definition.department,
+        form_data: answers,
+        outcome: null,
+      };
+
+      if (rng() < SHARES.draft) {
+        const routed = rng() < 0.6;
+        apps.push({
+          ...base,
+          reference: null,
+          municipality: routed ? municipality : null,
+          state: 'draft',
+          status: 'draft',
+          snapshot: draftSnapshot(service).fill({ applicant: applicant.id }),
+          assigned_to: null,
+          sla_due_at: null,
+          escalated: false,
+          submitted_at: null,
+          decided_at: null,
+          created_at: new Date(createdAt),
+          updated_at: new Date(createdAt + int(rng, 1, 20) * MINUTE_MS),
+          version: int(rng, 1, 3),
+          in_queue: false,
+          queue_due_at: QUEUE_NO_DUE,
+        });
+        byStatus.draft = (byStatus.draft ?? 0) + 1;
+        continue;
+      }
+
+      const planned = planTimeline(rng, service, submittedAt, calendar);
+      const happened = planned.filter((e) => e.at <= now);
+      const template = templateFor(service, happened);
+      const last = happened.at(-1)!;
+      const reviewed = happened.some((e) => e.type === 'START_REVIEW');
+      const reviewer =
+        reviewed || rng() < SHARES.assignedBeforeReview ? reviewerFor(rng, people, municipality, service) : null;
+      const supervisor = pick(rng, people.supervisors.get(municipality)!);
+
+      // The columns apply-event.ts writes, event by event (SLA_ESCALATE changes none but updated_at).
+      let slaDueAt: Date | null = null;
+      let decidedAt: Date | null = null;
+      const steps = happened.filter((e) => e.type !== 'SLA_ESCALATE');
+      steps.forEach((e, n) => {
+        const step = template.steps[n]!;
+        if (step.slaDue) slaDueAt = new Date(e.due!);
+        else if (step.sla === 'paused') slaDueAt = null;
+        if (DECIDED.has(step.toStatus) && step.toStatus !== step.fromStatus) decidedAt = new Date(e.at);
+      });
+      const current = steps.at(-1)!;
+      const queryWindow = happened.find((e) => e.type === 'REJECT');
+      const slaRunning = template.deadlines.includes('sla') && template.sla === 'running';
+      const snapshot = template.snapshot.fill({
+        applicant: applicant.id,
+        reviewer: reviewer?.id ?? null,
+        supervisor: supervisor.id,
+        counter: clerk?.id ?? null,
+        'due:sla': current.due === null ? null : new Date(current.due).toISOString(),
+        'due:queryWindow': queryWindow
+          ? addWorkingDays(new Date(queryWindow.at), service.queryDays, calendar).toISOString()
+          : null,
+        remaining: current.remaining,
+        inspectionDate: localDate(new Date(happened.find((e) => e.type === 'SCHEDULE_INSPECTION')?.at ?? now), calendar),
+      });
+      const inQueueNow = QUEUE_STATUSES.has(template.status) && !template.final;
+      const year = localDate(new Date(submittedAt), calendar).slice(0, 4);
+      apps.push({
+        ...base,
+        reference: newReference(service.prefix, year),
+        municipality,
+        state: template.state,
+        status: template.status,
+        snapshot,
+        outcome: template.final && template.status === 'accepted' ? outcomeOf(service, id, municipality, decidedAt) : null,
+        assigned_to: reviewer?.id ?? null,
+        sla_due_at: slaDueAt,
+        escalated: template.escalated,
+        submitted_at: new Date(submittedAt),
+        decided_at: decidedAt,
+        created_at: new Date(createdAt),
+        updated_at: new Date(last.at),
+        version: 3 + happened.length + (reviewer ? 1 : 0),
+        in_queue: inQueueNow,
+        queue_due_at: slaRunning && current.due !== null ? current.due : QUEUE_NO_DUE,
+      });
+      audit.push({
+        application_id: id,
+        actor_id: clerk?.id ?? applicant.id,
+        actor_role: clerk ? 'counter' : 'applicant',
+        event: 'SUBMIT',
+        from_state: 'draft',
+        to_state: 'submitted',
+        from_status: 'draft',
+        to_status: 'submitted',
+        comment: null,
+        payload: null,
+        created_at: new Date(submittedAt),
+      });
+      // Deadlines still armed: the SLA if not yet due, the query window while it is open.
+      if (slaRunning && current.due !== null && current.due > now) {
+        const armedAt = [...steps].reverse().find((e) => e.type === 'SUBMIT' || e.type === 'RESUBMIT')!.at;
+        deadlines.push({ application_id: id, key: 'sla', event: 'SLA_ESCALATE', due_at: current.due, created_at: new Date(armedAt) });
+      }
+      if (template.deadlines.includes('queryWindow') && queryWindow) {
+        const due = addWorkingDays(new Date(queryWindow.at), service.queryDays, calendar).getTime();
+        deadlines.push({
+          application_id: id,
+          key: 'queryWindow',
+          event: 'QUERY_WINDOW_CLOSE',
+          due_at: due,
+          created_at: new Date(queryWindow.at),
+        });
+      }
+      byStatus[template.status] = (byStatus[template.status] ?? 0) + 1;
+      if (inQueueNow) inQueue[municipality] = (inQueue[municipality] ?? 0) + 1;
+    }
+    await db.transaction(async (trx) => {
+      for (let i = 0; i < apps.length; i += BATCH) {
+        await insertRows(trx, 'applications', APPLICATION_COLUMNS, apps.slice(i, i + BATCH));
+        bar.update(done + Math.min(apps.length, i + BATCH));
+      }
+      for (let i = 0; i < audit.length; i += BATCH)
+        await insertRows(trx, 'application_events', EVENT_COLUMNS, audit.slice(i, i + BATCH));
+      for (let i = 0; i < deadlines.length; i += BATCH)
+        await insertRows(trx, 'deadlines', DEADLINE_COLUMNS, deadlines.slice(i, i + BATCH));
+    });
+    done += inThis;
+    bar.update(done);
+  }
+  bar.finish();
+  return { applications: options.count, byStatus, inQueue };
+}
+
+function reviewerFor(rng: Rng, people: Population, municipality: MunicipalityCode, service: ServiceInfo): Staff {
+  const department = service.definition.department;
+  const x = rng();
+  if (x < SHARES.reviewedBySupervisor) return pick(rng, people.supervisors.get(municipality)!);
+  const own = people.reviewers.get(`${municipality}/${department}`);
+  const front = people.reviewers.get(`${municipality}/${FRONT_OFFICE}`)!;
+  return pick(rng, own && x > SHARES.reviewedBySupervisor + SHARES.reviewedByFrontOffice ? own : front);
+}
+
+function formValues(
+  service: ServiceInfo,
+  applicant: Applicant,
+  block: number,
+  municipality: MunicipalityCode,
+  submittedOn: string,
+  rng: Rng,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {
+    name: applicant.name,
+    cpr: applicant.cpr ?? cprOf(rng),
+    cr: applicant.cr ?? String(int(rng, 10_000, 199_999)),
+    mobile: applicant.mobile,
+    email: applicant.email,
+    address: {
+      flat: rng() < 0.3 ? String(int(rng, 1, 40)) : '',
+      building: String(int(rng, 1, 3999)),
+      road: String(int(rng, 1, 4999)),
+      block: String(block),
+      area: '',
+      municipality,
+    },
+  };
+  for (const [key, days] of service.dates) values[`date:${key}`] = shiftDate(submittedOn, days);
+  return values;
+}
+
+/** What the outbox's deliveries record on an accepted application (server/services/deliveries.ts). */
+function outcomeOf(service: ServiceInfo, id: number, municipality: string, decidedAt: Date | null): string | null {
+  const options = service.options;
+  if (options.certificate && decidedAt)
+    return JSON.stringify({
+      certificate: {
+        number: `CRT-${decidedAt.getUTCFullYear()}-${String(id).padStart(8, '0')}`,
+        issuedAt: new Date(decidedAt.getTime() + 30_000).toISOString(),
+      },
+    });
+  if (options.accountNumber)
+    return JSON.stringify({ accountNumber: `${municipality.slice(0, 3).toUpperCase()}-${String(id).padStart(8, '0')}` });
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line
+// ---------------------------------------------------------------------------------------------
+
+/** The start of today in Bahrain: the default end of the generated year, stable through the day. */
+function startOfToday(calendar: Calendar): Date {
+  return new Date(`${localDate(new Date(), calendar)}T00:00:00+03:00`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      count: { type: 'string' },
+      'database-url': { type: 'string' },
+      seed: { type: 'string', default: '42' },
+      now: { type: 'string' },
+      applicants: { type: 'string', default: '4000' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const count = Number(values.count);
+  if (values.help || !Number.isSafeInteger(count) || count < 1) {
+    console.log(USAGE);
+    process.exit(values.help ? 0 : 2);
+  }
+  const config = loadConfig();
+  if (config.production) throw new Error('Refusing to generate test data with NODE_ENV=production.');
+  const now = values.now ? new Date(values.now) : startOfToday(createCalendar(config.calendar));
+  if (Number.isNaN(now.getTime())) throw new Error(`--now "${values.now}" is not a date`);
+  const seed = Number(values.seed);
+  const applicants = Number(values.applicants);
+  if (!Number.isSafeInteger(seed)) throw new Error('--seed must be an integer');
+  if (!Number.isSafeInteger(applicants) || applicants < 10) throw new Error('--applicants must be at least 10');
+  const databaseUrl = values['database-url'] ?? config.databaseUrl;
+  const password = process.env.GENERATED_PASSWORD ?? DEFAULT_PASSWORD;
+  console.error(
+    `Generating ${count.toLocaleString('en')} applications in ${databaseUrl.replace(/\/\/[^@/]*@/, '//…@')} ` +
+      `(seed ${seed}, up to ${now.toISOString()})`,
+  );
+  const summary = await generateApplications({
+    databaseUrl,
+    count,
+    seed,
+    now,
+    applicants,
+    password,
+    quiet: values.quiet,
+  });
+  const rate = Math.round(summary.applications / summary.seconds).toLocaleString('en');
+  console.log(
+    `Done: ${summary.applications.toLocaleString('en')} applications in ${summary.seconds.toFixed(1)} s (${rate}/s).`,
+  );
+  console.log(
+    `By status: ${Object.entries(summary.byStatus)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v.toLocaleString('en')}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `In the queue: ${Object.entries(summary.inQueue)
+      .map(([k, v]) => `${k} ${v.toLocaleString('en')}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `Sign in as e.g. reviewer1.capital@staff.example.bh or supervisor1.capital@staff.example.bh ` +
+      `with the password ${process.env.GENERATED_PASSWORD ? 'in GENERATED_PASSWORD' : DEFAULT_PASSWORD}.`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
