@@ -25,6 +25,7 @@ import { noticeRoutes, unreadNotices } from './routes/notices.js';
 import { trackRoutes } from './routes/track.js';
 import { backofficeRoutes } from './routes/backoffice.js';
 import { intakeRoutes } from './routes/intake.js';
+import { reportRoutes } from './routes/reports.js';
 import { createUploadParser } from './http/uploads.js';
 import './http/augment.js';
 
@@ -133,6 +134,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(noticeRoutes(services));
   app.use(backofficeRoutes(services));
   app.use(intakeRoutes(services));
+  app.use(reportRoutes(services));
   app.use(trackRoutes(services, rateLimiter(db, logger, 'track', limits.track)));
 
   app.use(notFound);

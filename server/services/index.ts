@@ -13,6 +13,7 @@ import { formRunnerService } from './form-runner.js';
 import { documentsService } from './documents.js';
 import { noticesService } from './notices.js';
 import { backofficeService } from './backoffice.js';
+import { statsService } from './stats.js';
 import { clamdScanner, type MalwareScanner } from './malware-scanner.js';
 import { deadlineSweeper } from './deadline-sweeper.js';
 import { outboxHandlers } from './deliveries.js';
@@ -71,6 +72,7 @@ export function createServices(deps: Dependencies) {
     scanner,
     notices: noticesService(db, clock),
     backoffice: backofficeService({ db, registry, clock, calendar, applyEvent }),
+    stats: statsService({ db, registry, calendar, clock }),
     applyEvent,
     outbox: outboxWorker({
       db,
