@@ -20,6 +20,7 @@
  * reused, with the application's own people and due times filled in; the row's columns are set
  * exactly as server/services/apply-event.ts sets them. The same --seed and --now give the same data.
  */
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import argon2 from 'argon2';
 import type { Knex } from 'knex';
@@ -45,7 +46,13 @@ import { formSteps, validateStep, type Answers } from '../../workflows/form/form
 import { municipalityOfBlock, type MunicipalityCode } from '../../workflows/municipalities.js';
 import type { Registry } from '../../workflows/registry.js';
 import type { StandardReviewOptions } from '../../workflows/standard-review.js';
-import type { FieldDef, PersistedSnapshot, Role, ServiceDefinition, SlaState } from '../../workflows/types.js';
+import type {
+  FieldDef,
+  PersistedSnapshot,
+  Role,
+  ServiceDefinition,
+  SlaState,
+} from '../../workflows/types.js';
 
 const USAGE = `Generates realistic applications (with their applicants and staff) in the database.
 
@@ -184,7 +191,9 @@ export class Weighted<T> {
 // People
 // ---------------------------------------------------------------------------------------------
 
-const ARABIC_MALE = [
+/** [Arabic, Latin] */
+type Pair = readonly [string, string];
+const ARABIC_MALE: readonly Pair[] = [
   ['محمد', 'Mohamed'],
   ['أحمد', 'Ahmed'],
   ['علي', 'Ali'],
@@ -203,8 +212,8 @@ const ARABIC_MALE = [
   ['ناصر', 'Nasser'],
   ['محمود', 'Mahmood'],
   ['صالح', 'Saleh'],
-] as const;
-const ARABIC_FEMALE = [
+];
+const ARABIC_FEMALE: readonly Pair[] = [
   ['فاطمة', 'Fatima'],
   ['مريم', 'Maryam'],
   ['زينب', 'Zainab'],
@@ -217,8 +226,8 @@ const ARABIC_FEMALE = [
   ['شيخة', 'Shaikha'],
   ['منى', 'Muna'],
   ['رقية', 'Ruqaya'],
-] as const;
-const ARABIC_FAMILY = [
+];
+const ARABIC_FAMILY: readonly Pair[] = [
   ['آل خليفة', 'Alkhalifa'],
   ['الدوسري', 'Aldosari'],
   ['الموسوي', 'Almosawi'],
@@ -237,10 +246,10 @@ const ARABIC_FAMILY = [
   ['الجمري', 'Aljamri'],
   ['المرباطي', 'Almerbati'],
   ['الزياني', 'Alzayani'],
-] as const;
+];
 const LATIN_FIRST = ['Rajesh', 'Priya', 'Maria', 'Jose', 'John', 'Sarah', 'Imran', 'Ayesha', 'Anil', 'Grace'];
 const LATIN_FAMILY = ['Kumar', 'Nair', 'Santos', 'Reyes', 'Smith', 'Khan', 'Fernandes', 'Das', 'Thomas'];
-const COMPANY_WORDS = [
+const COMPANY_WORDS: readonly Pair[] = [
   ['النور', 'Al Noor'],
   ['الخليج', 'Gulf'],
   ['اللؤلؤ', 'Pearl'],
@@ -249,14 +258,14 @@ const COMPANY_WORDS = [
   ['دلمون', 'Dilmun'],
   ['الأفق', 'Horizon'],
   ['البحرين', 'Bahrain'],
-] as const;
-const COMPANY_KINDS = [
+];
+const COMPANY_KINDS: readonly Pair[] = [
   ['للمقاولات', 'Contracting'],
   ['للتجارة', 'Trading'],
   ['للخدمات الهندسية', 'Engineering Services'],
   ['للعقارات', 'Properties'],
   ['للمطاعم', 'Restaurants'],
-] as const;
+];
 
 interface Applicant {
   id: number;
@@ -310,7 +319,8 @@ function companyName(rng: Rng): { name: string; latin: string } {
 }
 
 const emailLocal = (latin: string) => latin.toLowerCase().replace(/[^a-z.]+/g, '');
-const mobileOf = (rng: Rng) => `+973${pick(rng, ['3', '6'])}${String(int(rng, 0, 9_999_999)).padStart(7, '0')}`;
+const mobileOf = (rng: Rng) =>
+  `+973${pick(rng, ['3', '6'])}${String(int(rng, 0, 9_999_999)).padStart(7, '0')}`;
 
 /** A CPR: two digits of the birth year, the month, then five digits. */
 function cprOf(rng: Rng): string {
@@ -318,28 +328,27 @@ function cprOf(rng: Rng): string {
   return `${String(year).padStart(2, '0')}${String(int(rng, 1, 12)).padStart(2, '0')}${String(int(rng, 0, 99_999)).padStart(5, '0')}`;
 }
 
-/** Names stay on their index, so a second run with the same seed finds the same accounts. */
+/**
+ * Identities follow the seed and their index, so a second run with the same seed finds the same
+ * accounts (by e-mail) and reuses them; a number taken by someone else is drawn again.
+ */
 async function createPopulation(
   db: Knex,
-  options: { seed: number; applicants: number; now: Date; passwordHash: string },
+  options: { seed: number; applicants: number; now: Date; passwordHash: string; departments: string[] },
   log: (line: string) => void,
 ): Promise<Population> {
   const rng = rngFrom(options.seed, 1);
-  const existing = await db('users').select<
-    { id: number; email: string; cpr: string | null; cr: string | null }[]
-  >('id', 'email', 'cpr', 'cr');
-  const byEmail = new Map(existing.map((u) => [u.email, Number(u.id)]));
+  const redraw = rngFrom(options.seed, 5);
+  const existing = await db('users').select<ExistingUser[]>('id', 'email', 'cpr', 'cr', 'name', 'mobile');
+  const byEmail = new Map(existing.map((u) => [u.email, u]));
   const cprs = new Set(existing.map((u) => u.cpr).filter(Boolean));
   const crs = new Set(existing.map((u) => u.cr).filter(Boolean));
-  let nextId = Math.max(0, ...existing.map((u) => Number(u.id))) + 1;
+  let nextId = existing.reduce((max, u) => Math.max(max, Number(u.id)), 0) + 1;
   const inserts: Record<string, unknown>[] = [];
-  const created = (email: string, row: Record<string, unknown>): number => {
-    const found = byEmail.get(email);
-    if (found !== undefined) return found;
+  const insert = (row: Record<string, unknown>): number => {
     const id = nextId++;
-    const at = new Date(options.now.getTime() - int(rng, 30, 730) * DAY_MS);
-    inserts.push({ id, ...row, email, created_at: at, updated_at: at });
-    byEmail.set(email, id);
+    const at = new Date(options.now.getTime() - int(redraw, 30, 730) * DAY_MS);
+    inserts.push({ id, ...row, created_at: at, updated_at: at });
     return id;
   };
 
@@ -347,65 +356,72 @@ async function createPopulation(
   const investors: Applicant[] = [];
   const homes = new Weighted(Object.entries(MUNICIPALITY_WEIGHTS) as [MunicipalityCode, number][]);
   for (let i = 0; i < options.applicants; i++) {
-    const investor = rng() < SHARES.investors;
+    const r = rng();
+    // At least one of each, however few are asked for.
+    const investor = i === 1 || (i !== 0 && r < SHARES.investors);
     const who = investor ? companyName(rng) : personName(rng);
     const email = `${emailLocal(who.latin)}.${i + 1}@example.bh`;
-    let cpr: string | null = null;
-    let cr: string | null = null;
-    if (investor) {
-      do cr = `${int(rng, 10_000, 199_999)}-${int(rng, 1, 3)}`;
-      while (crs.has(cr));
-      crs.add(cr);
-    } else {
-      do cpr = cprOf(rng);
-      while (cprs.has(cpr));
-      cprs.add(cpr);
-    }
+    const cprDrawn = cprOf(rng);
+    const crDrawn = `${int(rng, 10_000, 199_999)}-${int(rng, 1, 3)}`;
     const mobile = mobileOf(rng);
     const lang = rng() < 0.7 ? 'ar' : 'en';
     const home = homes.draw(rng);
-    const id = created(email, {
-      kind: investor ? 'investor' : 'resident',
-      cpr,
-      cr,
-      name: who.name,
-      mobile,
-      password_hash: options.passwordHash,
-      preferred_lang: lang,
-    });
-    const person: Applicant = {
-      id,
-      kind: investor ? 'investor' : 'resident',
-      name: who.name,
-      cpr,
-      cr,
-      email,
-      mobile,
-      home,
-    };
+    const kind = investor ? 'investor' : 'resident';
+    const found = byEmail.get(email);
+    let person: Applicant;
+    if (found) {
+      const { id, name, cpr, cr } = found;
+      person = { id: Number(id), kind, name, cpr, cr, email, mobile: found.mobile ?? mobile, home };
+    } else {
+      let cpr: string | null = null;
+      let cr: string | null = null;
+      if (investor) {
+        cr = crDrawn;
+        while (crs.has(cr)) cr = `${int(redraw, 10_000, 199_999)}-${int(redraw, 1, 3)}`;
+        crs.add(cr);
+      } else {
+        cpr = cprDrawn;
+        while (cprs.has(cpr)) cpr = cprOf(redraw);
+        cprs.add(cpr);
+      }
+      const id = insert({
+        kind,
+        cpr,
+        cr,
+        name: who.name,
+        email,
+        mobile,
+        password_hash: options.passwordHash,
+        preferred_lang: lang,
+      });
+      person = { id, kind, name: who.name, cpr, cr, email, mobile, home };
+    }
     (investor ? investors : residents).push(person);
   }
 
   const staff: Staff[] = [];
-  const departments = [...new Set(Object.keys(SERVICE_WEIGHTS).map((s) => DEPARTMENT_OF.get(s)!))];
   for (const municipality of municipalities) {
     const size = municipality === 'capital' ? 0 : 1;
     const add = (role: Staff['role'], department: string, email: string) => {
       const who = personName(rng);
-      const id = created(email, {
-        kind: 'staff',
-        name: who.name,
-        password_hash: options.passwordHash,
-        preferred_lang: rng() < 0.8 ? 'ar' : 'en',
-        role,
-        municipality,
-        department,
-      });
-      staff.push({ id, role, municipality, department, email });
+      const lang = rng() < 0.8 ? 'ar' : 'en';
+      const id =
+        byEmail.get(email)?.id ??
+        insert({
+          kind: 'staff',
+          name: who.name,
+          email,
+          password_hash: options.passwordHash,
+          preferred_lang: lang,
+          role,
+          municipality,
+          department,
+        });
+      staff.push({ id: Number(id), role, municipality, department, email });
     };
     for (let n = 1; n <= STAFF_PLAN.frontOfficeReviewers[size]; n++)
       add('reviewer', FRONT_OFFICE, `reviewer${n}.${municipality}@staff.example.bh`);
-    for (const department of departments.filter((d) => d !== FRONT_OFFICE))
+    for (const department of options.departments.filter((d) => d !== FRONT_OFFICE))
       for (let n = 1; n <= STAFF_PLAN.departmentReviewers[size]; n++)
         add('reviewer', department, `reviewer.${department}${n}.${municipality}@staff.example.bh`);
     for (let n = 1; n <= STAFF_PLAN.supervisors[size]; n++)
@@ -435,7 +451,7 @@ async function createPopulation(
     for (let i = 0; i < inserts.length; i += BATCH)
       await insertRows(trx, 'users', columns, inserts.slice(i, i + BATCH));
   });
-  if (clientOf(db) === 'pg')
+  if (clientOf(db) === 'pg' && inserts.length > 0)
     await db.raw(`select setval(pg_get_serial_sequence('users', 'id'), (select max(id) from users))`);
   log(
     `people: ${inserts.length} accounts created, ${options.applicants + staff.length - inserts.length} reused ` +
@@ -466,8 +482,14 @@ async function createPopulation(
   };
 }
 
-/** Filled in by `main` from the registry: a service's department. */
-const DEPARTMENT_OF = new Map<string, string>();
+interface ExistingUser {
+  id: number;
+  email: string;
+  cpr: string | null;
+  cr: string | null;
+  name: string;
+  mobile: string | null;
+}
 
 // ---------------------------------------------------------------------------------------------
 // JSON templates with slots
@@ -505,7 +527,12 @@ export class JsonTemplate {
 // ---------------------------------------------------------------------------------------------
 
 /** Stand-in user ids while driving the engine; replaced by slots in the stored snapshot. */
-const SENTINEL = { applicant: 900_000_001, reviewer: 900_000_002, supervisor: 900_000_003, counter: 900_000_004 };
+const SENTINEL = {
+  applicant: 900_000_001,
+  reviewer: 900_000_002,
+  supervisor: 900_000_003,
+  counter: 900_000_004,
+};
 
 const ACTOR_OF: Record<string, { role: Role; who: keyof typeof SENTINEL | null }> = {
   SUBMIT: { role: 'applicant', who: 'applicant' },
@@ -581,57 +608,118 @@ function slotify(value: unknown, path: string[]): unknown {
   return value;
 }
 
-/** Drives the engine along `path` once; throws if the workflow refuses any step. */
-export function drivePath(definition: ServiceDefinition, path: PathEvent[], calendar: Calendar): PathTemplate {
-  let persisted: PersistedSnapshot = initialSnapshot(definition, { applicantId: SENTINEL.applicant });
-  const steps: Step[] = [];
-  let state = 'draft';
-  let status = 'draft';
-  let final = false;
-  let sla: SlaState = 'stopped';
-  path.forEach((e, i) => {
-    const actor = ACTOR_OF[e.type];
-    if (!actor) throw new Error(`no actor known for ${e.type}`);
-    const event: Record<string, unknown> & { type: string } = { type: e.type };
-    if (COMMENTS[e.type]) event.comment = COMMENTS[e.type];
-    if (e.department) event.department = e.department;
-    if (e.type === 'SCHEDULE_INSPECTION') Object.assign(event, { date: '2026-01-06', inspector: 'Site team' });
-    const plan = planEvent({
-      definition,
-      persisted,
-      event,
-      actor: { role: actor.role, userId: actor.who ? SENTINEL[actor.who] : null },
-      now: new Date(TEMPLATE_START + i * HOUR_MS),
-      calendar,
-    });
-    if (!plan.ok)
-      throw new Error(
-        `${definition.slug}: ${path.map((p) => p.type).join(' → ')} refused at ${e.type}: ${plan.message}`,
-      );
-    persisted = plan.persisted;
-    const clock = (persisted.context as { clock?: { deadlines: Record<string, string> } }).clock;
-    steps.push({
-      type: e.type,
-      fromStatus: plan.fromStatus,
-      toStatus: plan.toStatus,
-      sla: plan.sla,
-      final: plan.final,
-      slaDue: Boolean(clock?.deadlines.sla),
-    });
-    ({ to: state, toStatus: status, final, sla } = plan);
-  });
-  const context = persisted.context as { escalated?: boolean; clock?: { deadlines: Record<string, string> } };
-  return {
-    state,
-    status,
-    final,
-    sla,
-    escalated: context.escalated === true,
-    steps,
-    deadlines: Object.keys(context.clock?.deadlines ?? {}),
-    snapshot: new JsonTemplate(slotify(persisted, [])),
-  };
+interface Driven {
+  persisted: PersistedSnapshot;
+  steps: Step[];
+  state: string;
+  status: string;
+  final: boolean;
+  sla: SlaState;
 }
+
+/**
+ * Every workflow path an application takes, driven through the engine once: each prefix is
+ * cached, so a path costs one `planEvent` per step no other path has taken before. Throws if the
+ * workflow refuses a step.
+ */
+export class WorkflowPaths {
+  private readonly driven = new Map<string, Driven>();
+  private readonly templates = new Map<string, PathTemplate>();
+  constructor(private readonly calendar: Calendar) {}
+
+  get size(): number {
+    return this.templates.size;
+  }
+
+  /** The template for what happened; SLA_ESCALATE only sets a flag, so it is driven right after SUBMIT. */
+  template(definition: ServiceDefinition, happened: PathEvent[]): PathTemplate {
+    const path = happened.filter((e) => e.type !== 'SLA_ESCALATE');
+    const escalated = path.length < happened.length;
+    const key = `${definition.slug}|${escalated}|${path.map(label).join(',')}`;
+    let template = this.templates.get(key);
+    if (!template) {
+      const driven = this.drive(
+        definition,
+        escalated ? [path[0]!, { type: 'SLA_ESCALATE' }, ...path.slice(1)] : path,
+      );
+      const context = driven.persisted.context as {
+        escalated?: boolean;
+        clock?: { deadlines: Record<string, string> };
+      };
+      template = {
+        state: driven.state,
+        status: driven.status,
+        final: driven.final,
+        sla: driven.sla,
+        escalated: context.escalated === true,
+        steps: driven.steps.filter((s) => s.type !== 'SLA_ESCALATE'),
+        deadlines: Object.keys(context.clock?.deadlines ?? {}),
+        snapshot: new JsonTemplate(slotify(driven.persisted, [])),
+      };
+      this.templates.set(key, template);
+    }
+    return template;
+  }
+
+  private drive(definition: ServiceDefinition, path: PathEvent[]): Driven {
+    const keyOf = (n: number) => `${definition.slug}|${path.slice(0, n).map(label).join(',')}`;
+    let n = path.length;
+    while (n > 0 && !this.driven.has(keyOf(n))) n--;
+    let current: Driven = this.driven.get(keyOf(n)) ?? {
+      persisted: initialSnapshot(definition, { applicantId: SENTINEL.applicant }),
+      steps: [],
+      state: 'draft',
+      status: 'draft',
+      final: false,
+      sla: 'stopped',
+    };
+    for (; n < path.length; n++) {
+      const e = path[n]!;
+      const actor = ACTOR_OF[e.type];
+      if (!actor) throw new Error(`no actor known for ${e.type}`);
+      const event: Record<string, unknown> & { type: string } = { type: e.type };
+      if (COMMENTS[e.type]) event.comment = COMMENTS[e.type];
+      if (e.department) event.department = e.department;
+      if (e.type === 'SCHEDULE_INSPECTION')
+        Object.assign(event, { date: '2026-01-06', inspector: 'Site team' });
+      const plan = planEvent({
+        definition,
+        persisted: current.persisted,
+        event,
+        actor: { role: actor.role, userId: actor.who ? SENTINEL[actor.who] : null },
+        now: new Date(TEMPLATE_START + n * HOUR_MS),
+        calendar: this.calendar,
+      });
+      if (!plan.ok)
+        throw new Error(
+          `${definition.slug}: ${path.map(label).join(' → ')} refused at ${e.type}: ${plan.message}`,
+        );
+      const clock = (plan.persisted.context as { clock?: { deadlines: Record<string, string> } }).clock;
+      current = {
+        persisted: plan.persisted,
+        steps: [
+          ...current.steps,
+          {
+            type: e.type,
+            fromStatus: plan.fromStatus,
+            toStatus: plan.toStatus,
+            sla: plan.sla,
+            final: plan.final,
+            slaDue: Boolean(clock?.deadlines.sla),
+          },
+        ],
+        state: plan.to,
+        status: plan.toStatus,
+        final: plan.final,
+        sla: plan.sla,
+      };
+      this.driven.set(keyOf(n + 1), current);
+    }
+    return current;
+  }
+}
+
+const label = (e: PathEvent) => (e.department ? `${e.type}:${e.department}` : e.type);
 
 // ---------------------------------------------------------------------------------------------
 // Form answers
@@ -724,8 +812,13 @@ function shiftDate(isoDate: string, days: number): string {
 // One application's timeline
 // ---------------------------------------------------------------------------------------------
 
-interface Timed extends PathEvent {
+interface Planned extends PathEvent {
   at: number;
+  /** On REJECT: when the query window closes. */
+  closes?: number;
+}
+
+interface Timed extends Planned {
   /** The SLA due time in force after this event (ms), when the clock has one. */
   due: number | null;
   remaining: number | null;
@@ -742,41 +835,139 @@ interface ServiceInfo {
   applicantKinds: ('resident' | 'investor')[];
 }
 
+/**
+ * The calendar's working days (`isWorkingDay` of the configured calendar) in a table, so that a
+ * million due times cost no date walking: `after` and `between` are `addWorkingMs` and
+ * `workingMsBetween` on that table. At start-up they are compared with the calendar module on
+ * random instants, and every 64th SLA due time is computed both ways; any difference stops the run.
+ */
+export class WorkingDays {
+  private readonly offset: number;
+  private readonly firstDay: number;
+  private readonly working: Uint8Array;
+  private readonly dates: string[] = [];
+  private checked = 0;
+  constructor(
+    private readonly calendar: Calendar,
+    from: Date,
+    to: Date,
+  ) {
+    this.offset = calendar.utcOffsetMinutes * MINUTE_MS;
+    this.firstDay = Math.floor((from.getTime() + this.offset) / DAY_MS);
+    const lastDay = Math.floor((to.getTime() + this.offset) / DAY_MS);
+    this.working = new Uint8Array(lastDay - this.firstDay + 1);
+    for (let d = 0; d < this.working.length; d++) {
+      const start = new Date((this.firstDay + d) * DAY_MS - this.offset);
+      this.working[d] = isWorkingDay(start, calendar) ? 1 : 0;
+      this.dates.push(localDate(start, calendar));
+    }
+  }
+
+  /** `addWorkingMs(start, ms)`; outside the table, the calendar module answers. */
+  after(start: number, ms: number): number {
+    let remaining = Math.round(ms);
+    if (remaining === 0) return start;
+    let position = start + this.offset;
+    for (;;) {
+      const day = Math.floor(position / DAY_MS);
+      const flag = this.working[day - this.firstDay];
+      if (flag === undefined)
+        return addWorkingMs(new Date(position - this.offset), remaining, this.calendar).getTime();
+      const dayEnd = (day + 1) * DAY_MS;
+      if (flag === 1) {
+        if (remaining <= dayEnd - position) return position + remaining - this.offset;
+        remaining -= dayEnd - position;
+      }
+      position = dayEnd;
+    }
+  }
+
+  /** `workingMsBetween(a, b)` for a ≤ b. */
+  between(a: number, b: number): number {
+    const end = b + this.offset;
+    let position = a + this.offset;
+    let total = 0;
+    while (position < end) {
+      const day = Math.floor(position / DAY_MS);
+      const flag = this.working[day - this.firstDay];
+      if (flag === undefined)
+        return total + workingMsBetween(new Date(position - this.offset), new Date(b), this.calendar);
+      const dayEnd = Math.min((day + 1) * DAY_MS, end);
+      if (flag === 1) total += dayEnd - position;
+      position = dayEnd;
+    }
+    return total;
+  }
+
+  /** `addWorkingDays(start, days)`, checked against the calendar module every 64th time. */
+  addDays(start: number, days: number): number {
+    const due = this.after(start, days * DAY_MS);
+    if (this.checked++ % 64 === 0) this.expect(addWorkingDays(new Date(start), days, this.calendar), due);
+    return due;
+  }
+
+  /** The local date ('YYYY-MM-DD') of an instant. */
+  dateOf(instant: number): string {
+    return (
+      this.dates[Math.floor((instant + this.offset) / DAY_MS) - this.firstDay] ??
+      localDate(new Date(instant), this.calendar)
+    );
+  }
+
+  /** Compares the table with the calendar module on random instants and spans. */
+  selfTest(rng: Rng, from: number, to: number): void {
+    for (let i = 0; i < 2000; i++) {
+      const start = from + Math.floor(rng() * (to - from));
+      const ms = Math.floor(rng() * 30 * DAY_MS);
+      this.expect(addWorkingMs(new Date(start), ms, this.calendar), this.after(start, ms));
+      this.expect(new Date(workingMsBetween(new Date(start), new Date(start + ms), this.calendar)), this.between(start, start + ms));
+      const date = localDate(new Date(start), this.calendar);
+      if (this.dateOf(start) !== date) throw new Error(`working-day table: ${this.dateOf(start)} ≠ ${date}`);
+    }
+  }
+
+  private expect(real: Date, table: number): void {
+    if (real.getTime() !== table)
+      throw new Error(`working-day table disagrees with the calendar: ${new Date(table).toISOString()} ≠ ${real.toISOString()}`);
+  }
+}
+
 /** The events an application goes through, planned from its submission; later cut at `now`. */
-function planTimeline(rng: Rng, service: ServiceInfo, submittedAt: number, calendar: Calendar): Timed[] {
+function planTimeline(rng: Rng, service: ServiceInfo, submittedAt: number, days: WorkingDays): Timed[] {
   const { options, slaDays } = service;
-  const at = (from: number, workingMs: number) =>
-    addWorkingMs(new Date(from), Math.max(MINUTE_MS, Math.round(workingMs)), calendar).getTime();
-  const events: Omit<Timed, 'due' | 'remaining'>[] = [{ type: 'SUBMIT', at: submittedAt }];
+  const at = (from: number, workingMs: number) => days.after(from, Math.max(MINUTE_MS, workingMs));
+  const events: Planned[] = [{ type: 'SUBMIT', at: submittedAt }];
   const add = (type: string, time: number, department?: string) =>
     events.push({ type, at: time, ...(department ? { department } : {}) });
+  const done = () => withSla(events, service, days);
 
   // How long the decision takes, as a share of the service-level time: mostly within it.
   const u = rng();
   const share = u < 0.85 ? 0.1 + 0.85 * rng() ** 1.3 : u < 0.97 ? 1 + 1.5 * rng() : 2.5 + 5 * rng();
-  const span = share * slaDays * DAY_MS;
+  let left = share * slaDays * DAY_MS;
   const stuck = rng() < SHARES.stuck;
   if (rng() < SHARES.withdrawEarly) {
-    add('WITHDRAW', at(submittedAt, rng() * 0.5 * span));
-    return withSla(events, service, calendar);
+    add('WITHDRAW', at(submittedAt, rng() * 0.5 * left));
+    return done();
   }
-  let t = at(submittedAt, (0.05 + 0.25 * rng()) * span);
-  if (stuck && rng() < 0.5) return withSla(events, service, calendar);
+  const pickedUp = (0.05 + 0.25 * rng()) * left;
+  let t = at(submittedAt, pickedUp);
+  left -= pickedUp;
+  if (stuck && rng() < 0.5) return done();
   add('START_REVIEW', t);
-  if (stuck) return withSla(events, service, calendar);
+  if (stuck) return done();
 
-  let left = span - workingMsBetween(new Date(submittedAt), new Date(t), calendar);
   const outcome = rng();
   if (outcome < SHARES.withdrawLate) {
     add('WITHDRAW', at(t, rng() * left));
-    return withSla(events, service, calendar);
+    return done();
   }
   const rejected = outcome < SHARES.withdrawLate + SHARES.reject;
   if (rng() < SHARES.requestInfo) {
     t = at(t, 0.3 * left);
     add('REQUEST_INFO', t);
     left *= 0.7;
-    if (rng() < SHARES.neverAnswers) return withSla(events, service, calendar);
+    if (rng() < SHARES.neverAnswers) return done();
     t = at(t, (0.2 + 6 * rng() ** 2) * DAY_MS);
     add('RESUBMIT', t);
   }
@@ -787,34 +978,35 @@ function planTimeline(rng: Rng, service: ServiceInfo, submittedAt: number, calen
     add('INSPECTION_PASSED', t);
     left *= 0.5;
   }
-  if (!rejected && options.clearances?.length) {
+  const bodies = options.clearances ?? [];
+  if (!rejected && bodies.length > 0) {
     t = at(t, 0.1 * left);
     add('REQUEST_CLEARANCES', t);
-    for (const body of options.clearances) {
-      t = at(t, (0.6 / options.clearances.length) * left);
+    for (const body of bodies) {
+      t = at(t, (0.6 / bodies.length) * left);
       add('APPROVE_CLEARANCE', t, body);
     }
     left *= 0.3;
   }
   t = at(t, left);
   if (rejected) {
-    add('REJECT', t);
-    const closes = addWorkingDays(new Date(t), service.queryDays, calendar).getTime();
+    const closes = days.addDays(t, service.queryDays);
+    events.push({ type: 'REJECT', at: t, closes });
     if (rng() < SHARES.raisesQuery) {
       const raised = t + Math.max(MINUTE_MS, rng() * 0.7 * (closes - t));
       add('RAISE_QUERY', raised);
       add('UPHOLD', at(raised, (0.5 + 5 * rng()) * DAY_MS));
     } else add('QUERY_WINDOW_CLOSE', closes);
-    return withSla(events, service, calendar);
+    return done();
   }
   add('ACCEPT', t);
   if (options.fee) {
-    if (rng() < SHARES.neverPays) return withSla(events, service, calendar);
+    if (rng() < SHARES.neverPays) return done();
     t += Math.round((0.05 + 12 * rng() ** 2) * DAY_MS);
     add('FEE_PAID', t);
   }
   if (options.payout) add('PAYOUT_DONE', t + Math.round((1 + 19 * rng()) * DAY_MS));
-  return withSla(events, service, calendar);
+  return done();
 }
 
 /**
@@ -822,11 +1014,7 @@ function planTimeline(rng: Rng, service: ServiceInfo, submittedAt: number, calen
  * answers, resumed with what was left, stopped at the decision) and adds the SLA_ESCALATE the
  * deadline sweeper sends when a due time passes while the clock runs.
  */
-function withSla(
-  planned: Omit<Timed, 'due' | 'remaining'>[],
-  service: ServiceInfo,
-  calendar: Calendar,
-): Timed[] {
+function withSla(planned: Planned[], service: ServiceInfo, calendar: Calendar): Timed[] {
   const out: Timed[] = [];
   let due: number | null = null;
   let remaining: number | null = null;
@@ -839,16 +1027,16 @@ function withSla(
     }
     switch (e.type) {
       case 'SUBMIT':
-        due = addWorkingDays(new Date(e.at), service.slaDays, calendar).getTime();
+        due = days.addDays(e.at, service.slaDays);
         running = true;
         break;
       case 'REQUEST_INFO':
-        remaining = Math.max(0, workingMsBetween(new Date(e.at), new Date(due!), calendar));
+        remaining = due! > e.at ? days.between(e.at, due!) : 0;
         due = null;
         running = false;
         break;
       case 'RESUBMIT':
-        due = addWorkingMs(new Date(e.at), remaining ?? 0, calendar).getTime();
+        due = days.after(e.at, remaining ?? 0);
         remaining = null;
         running = true;
         fired = false;
@@ -999,11 +1187,14 @@ export async function generateApplications(
       await db.raw('PRAGMA cache_size = -262144');
     }
     const services = serviceInfo(registry);
-    const salt = Buffer.from(Array.from({ length: 16 }, rngFrom(options.seed, 4)).map((x) => x * 256));
+    // A salt from the seed, so the same seed writes the same hash.
+    const saltRng = rngFrom(options.seed, 4);
+    const salt = Buffer.from(Array.from({ length: 16 }, () => Math.floor(saltRng() * 256)));
     const passwordHash = await argon2.hash(options.password, { ...ARGON2_PARAMS, salt });
+    const departments = [...new Set([...services.values()].map((s) => s.definition.department))];
     const people = await createPopulation(
       db,
-      { seed: options.seed, applicants: options.applicants, now: options.now, passwordHash },
+      { seed: options.seed, applicants: options.applicants, now: options.now, passwordHash, departments },
       log,
     );
     const started = Date.now();
@@ -1028,7 +1219,6 @@ function serviceInfo(registry: Registry): Map<string, ServiceInfo> {
     if (!definition) throw new Error(`service ${slug} is not in the registry`);
     if (definition.workflow.kind !== 'standard-review')
       throw new Error(`${slug}: only standard-review workflows are generated`);
-    DEPARTMENT_OF.set(slug, definition.department);
     services.set(slug, {
       definition,
       options: definition.workflow.options as StandardReviewOptions,
@@ -1076,11 +1266,16 @@ async function writeApplications(
   const rng = rngFrom(options.seed, 2);
   const references = rngFrom(options.seed, 3);
   const now = options.now.getTime();
-  const serviceDraw = new Weighted([...services.values()].map((s) => [s, SERVICE_WEIGHTS[s.definition.slug]!]));
-  const municipalityDraw = new Weighted(
-    Object.entries(MUNICIPALITY_WEIGHTS) as [MunicipalityCode, number][],
+  const serviceDraw = new Weighted(
+    [...services.values()].map((s) => [s, SERVICE_WEIGHTS[s.definition.slug]!]),
   );
+  const municipalityDraw = new Weighted(Object.entries(MUNICIPALITY_WEIGHTS) as [MunicipalityCode, number][]);
   const channelDraw = new Weighted(Object.entries(CHANNEL_WEIGHTS) as [Channel, number][]);
+  const days = new WorkingDays(
+    calendar,
+    new Date(now - (YEAR_DAYS + 30) * DAY_MS),
+    new Date(now + 2 * YEAR_DAYS * DAY_MS),
+  );
   const webDays = dayWeights(options.now, calendar, false);
   const officeDays = dayWeights(options.now, calendar, true);
   const blocks = new Map<MunicipalityCode, number[]>();
@@ -1088,23 +1283,7 @@ async function writeApplications(
     const m = municipalityOfBlock(b);
     if (m) blocks.set(m, [...(blocks.get(m) ?? []), b]);
   }
-  const templates = new Map<string, PathTemplate>();
-  const templateFor = (service: ServiceInfo, events: Timed[]): PathTemplate => {
-    // SLA_ESCALATE only sets a flag: one template per path, with the flag set right after SUBMIT.
-    const path: PathEvent[] = events.filter((e) => e.type !== 'SLA_ESCALATE');
-    const escalated = path.length < events.length;
-    const key = `${service.definition.slug}|${escalated}|${path.map((e) => e.department ?? e.type).join(',')}`;
-    let template = templates.get(key);
-    if (!template) {
-      const driven: PathEvent[] = escalated
-        ? [path[0]!, { type: 'SLA_ESCALATE' }, ...path.slice(1)]
-        : path;
-      template = drivePath(service.definition, driven, calendar);
-      template.steps = template.steps.filter((s) => s.type !== 'SLA_ESCALATE');
-      templates.set(key, template);
-    }
-    return template;
-  };
+  const paths = new WorkflowPaths(calendar);
   const draftTemplates = new Map<string, JsonTemplate>();
   const draftSnapshot = (service: ServiceInfo) => {
     let template = draftTemplates.get(service.definition.slug);
@@ -1122,7 +1301,8 @@ async function writeApplications(
   const newReference = (prefix: string, year: string) => {
     for (;;) {
       let code = '';
-      for (let i = 0; i < 6; i++) code += REFERENCE_ALPHABET[Math.floor(references() * REFERENCE_ALPHABET.length)];
+      for (let i = 0; i < 6; i++)
+        code += REFERENCE_ALPHABET[Math.floor(references() * REFERENCE_ALPHABET.length)];
       const reference = `${prefix}-${year}-${code}`;
       if (!used.has(reference)) {
         used.add(reference);
@@ -1137,6 +1317,8 @@ async function writeApplications(
   const inQueue: Record<string, number> = {};
   const bar = new ProgressBar(options.count, 'applications', options.quiet);
   let done = 0;
+  let written = 0;
+  let writing = Promise.resolve();
   const perTransaction = BATCH * BATCHES_PER_TRANSACTION;
   while (done < options.count) {
     const inThis = Math.min(perTransaction, options.count - done);
@@ -1201,25 +1383,29 @@ async function writeApplications(
         continue;
       }
 
-      const planned = planTimeline(rng, service, submittedAt, calendar);
+      const planned = planTimeline(rng, service, submittedAt, days);
       const happened = planned.filter((e) => e.at <= now);
-      const template = templateFor(service, happened);
+      const template = paths.template(service.definition, happened);
       const last = happened.at(-1)!;
       const reviewed = happened.some((e) => e.type === 'START_REVIEW');
       const reviewer =
-        reviewed || rng() < SHARES.assignedBeforeReview ? reviewerFor(rng, people, municipality, service) : null;
-      const supervisor = pick(rng, people.supervisors.get(municipality)!);
+        reviewed || rng() < SHARES.assignedBeforeReview
+          ? reviewerFor(rng, people, municipality, service)
+          : null;
+      // Four eyes: the supervisor who upholds a rejection is not the one who rejected.
+      const supervisors = people.supervisors.get(municipality)!.filter((s) => s.id !== reviewer?.id);
+      const supervisor = pick(rng, supervisors);
 
       // The columns apply-event.ts writes, event by event (SLA_ESCALATE changes none but updated_at).
       let slaDueAt: Date | null = null;
       let decidedAt: Date | null = null;
       const steps = happened.filter((e) => e.type !== 'SLA_ESCALATE');
-      steps.forEach((e, n) => {
+      for (const [n, e] of steps.entries()) {
         const step = template.steps[n]!;
         if (step.slaDue) slaDueAt = new Date(e.due!);
         else if (step.sla === 'paused') slaDueAt = null;
         if (DECIDED.has(step.toStatus) && step.toStatus !== step.fromStatus) decidedAt = new Date(e.at);
-      });
+      }
       const current = steps.at(-1)!;
       const queryWindow = happened.find((e) => e.type === 'REJECT');
       const slaRunning = template.deadlines.includes('sla') && template.sla === 'running';
@@ -1229,11 +1415,9 @@ async function writeApplications(
         supervisor: supervisor.id,
         counter: clerk?.id ?? null,
         'due:sla': current.due === null ? null : new Date(current.due).toISOString(),
-        'due:queryWindow': queryWindow
-          ? addWorkingDays(new Date(queryWindow.at), service.queryDays, calendar).toISOString()
-          : null,
+        'due:queryWindow': queryWindow?.closes ? new Date(queryWindow.closes).toISOString() : null,
         remaining: current.remaining,
-        inspectionDate: localDate(new Date(happened.find((e) => e.type === 'SCHEDULE_INSPECTION')?.at ?? now), calendar),
+        inspectionDate: localDate(new Date(inspectionAt(planned) ?? now), calendar),
       });
       const inQueueNow = QUEUE_STATUSES.has(template.status) && !template.final;
       const year = localDate(new Date(submittedAt), calendar).slice(0, 4);
@@ -1244,7 +1428,10 @@ async function writeApplications(
         state: template.state,
         status: template.status,
         snapshot,
-        outcome: template.final && template.status === 'accepted' ? outcomeOf(service, id, municipality, decidedAt) : null,
+        outcome:
+          template.final && template.status === 'accepted'
+            ? outcomeOf(service, id, municipality, decidedAt)
+            : null,
         assigned_to: reviewer?.id ?? null,
         sla_due_at: slaDueAt,
         escalated: template.escalated,
@@ -1272,39 +1459,69 @@ async function writeApplications(
       // Deadlines still armed: the SLA if not yet due, the query window while it is open.
       if (slaRunning && current.due !== null && current.due > now) {
         const armedAt = [...steps].reverse().find((e) => e.type === 'SUBMIT' || e.type === 'RESUBMIT')!.at;
-        deadlines.push({ application_id: id, key: 'sla', event: 'SLA_ESCALATE', due_at: current.due, created_at: new Date(armedAt) });
+        deadlines.push({
+          application_id: id,
+          key: 'sla',
+          event: 'SLA_ESCALATE',
+          due_at: current.due,
+          created_at: new Date(armedAt),
+        });
       }
-      if (template.deadlines.includes('queryWindow') && queryWindow) {
-        const due = addWorkingDays(new Date(queryWindow.at), service.queryDays, calendar).getTime();
+      if (template.deadlines.includes('queryWindow') && queryWindow?.closes) {
         deadlines.push({
           application_id: id,
           key: 'queryWindow',
           event: 'QUERY_WINDOW_CLOSE',
-          due_at: due,
+          due_at: queryWindow.closes,
           created_at: new Date(queryWindow.at),
         });
       }
       byStatus[template.status] = (byStatus[template.status] ?? 0) + 1;
       if (inQueueNow) inQueue[municipality] = (inQueue[municipality] ?? 0) + 1;
     }
-    await db.transaction(async (trx) => {
-      for (let i = 0; i < apps.length; i += BATCH) {
-        await insertRows(trx, 'applications', APPLICATION_COLUMNS, apps.slice(i, i + BATCH));
-        bar.update(done + Math.min(apps.length, i + BATCH));
-      }
-      for (let i = 0; i < audit.length; i += BATCH)
-        await insertRows(trx, 'application_events', EVENT_COLUMNS, audit.slice(i, i + BATCH));
-      for (let i = 0; i < deadlines.length; i += BATCH)
-        await insertRows(trx, 'deadlines', DEADLINE_COLUMNS, deadlines.slice(i, i + BATCH));
+    // Written while the next chunk is generated (the drivers work off the main thread).
+    await writing;
+    writing = writeChunk(db, apps, audit, deadlines).then(() => {
+      written += apps.length;
+      bar.update(written);
     });
     done += inThis;
-    bar.update(done);
   }
+  await writing;
   bar.finish();
   return { applications: options.count, byStatus, inQueue };
 }
 
-function reviewerFor(rng: Rng, people: Population, municipality: MunicipalityCode, service: ServiceInfo): Staff {
+/** The day the inspection takes place: when its result comes in, or two days after it is booked. */
+/** One transaction per chunk: its applications, their audit rows and their open deadlines. */
+async function writeChunk(
+  db: Knex,
+  apps: Record<string, unknown>[],
+  audit: Record<string, unknown>[],
+  deadlines: Record<string, unknown>[],
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    for (let i = 0; i < apps.length; i += BATCH)
+      await insertRows(trx, 'applications', APPLICATION_COLUMNS, apps.slice(i, i + BATCH));
+    for (let i = 0; i < audit.length; i += BATCH)
+      await insertRows(trx, 'application_events', EVENT_COLUMNS, audit.slice(i, i + BATCH));
+    for (let i = 0; i < deadlines.length; i += BATCH)
+      await insertRows(trx, 'deadlines', DEADLINE_COLUMNS, deadlines.slice(i, i + BATCH));
+  });
+}
+
+function inspectionAt(planned: Timed[]): number | undefined {
+  const passed = planned.find((e) => e.type === 'INSPECTION_PASSED');
+  const booked = planned.find((e) => e.type === 'SCHEDULE_INSPECTION');
+  return passed?.at ?? (booked ? booked.at + 2 * DAY_MS : undefined);
+}
+
+function reviewerFor(
+  rng: Rng,
+  people: Population,
+  municipality: MunicipalityCode,
+  service: ServiceInfo,
+): Staff {
   const department = service.definition.department;
   const x = rng();
   if (x < SHARES.reviewedBySupervisor) return pick(rng, people.supervisors.get(municipality)!);
@@ -1341,7 +1558,12 @@ function formValues(
 }
 
 /** What the outbox's deliveries record on an accepted application (server/services/deliveries.ts). */
-function outcomeOf(service: ServiceInfo, id: number, municipality: string, decidedAt: Date | null): string | null {
+function outcomeOf(
+  service: ServiceInfo,
+  id: number,
+  municipality: string,
+  decidedAt: Date | null,
+): string | null {
   const options = service.options;
   if (options.certificate && decidedAt)
     return JSON.stringify({
@@ -1351,7 +1573,9 @@ function outcomeOf(service: ServiceInfo, id: number, municipality: string, decid
       },
     });
   if (options.accountNumber)
-    return JSON.stringify({ accountNumber: `${municipality.slice(0, 3).toUpperCase()}-${String(id).padStart(8, '0')}` });
+    return JSON.stringify({
+      accountNumber: `${municipality.slice(0, 3).toUpperCase()}-${String(id).padStart(8, '0')}`,
+    });
   return null;
 }
 
@@ -1388,7 +1612,8 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   const applicants = Number(values.applicants);
   if (!Number.isSafeInteger(seed)) throw new Error('--seed must be an integer');
-  if (!Number.isSafeInteger(applicants) || applicants < 10) throw new Error('--applicants must be at least 10');
+  if (!Number.isSafeInteger(applicants) || applicants < 10)
+    throw new Error('--applicants must be at least 10');
   const databaseUrl = values['database-url'] ?? config.databaseUrl;
   const password = process.env.GENERATED_PASSWORD ?? DEFAULT_PASSWORD;
   console.error(
@@ -1425,7 +1650,9 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  });
+}

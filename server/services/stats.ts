@@ -75,14 +75,14 @@ export function statsService(deps: { db: Knex; registry: Registry; calendar: Cal
 
   async function report(q: StatsQuery) {
     const [start, end] = bounds(q);
-    const rows = (await db('applications')
+    const rows: Row[] = await db('applications')
       .whereNotNull('submitted_at')
       .where('submitted_at', '>=', start)
       .andWhere('submitted_at', '<', end)
       .modify((b) => {
         if (q.municipality) b.where('municipality', q.municipality);
       })
-      .select('service_slug', 'status', 'channel', 'submitted_at', 'decided_at', 'sla_due_at')) as Row[];
+      .select('service_slug', 'status', 'channel', 'submitted_at', 'decided_at', 'sla_due_at');
 
     const total = rows.length;
     const byChannel: Record<string, number> = Object.fromEntries(REPORT_CHANNELS.map((c) => [c, 0]));
