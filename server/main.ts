@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { createDb, migrateLatest } from '../db/connection.js';
+import { clientOf, createDb, migrateLatest } from '../db/connection.js';
+import { removeOrphanFiles } from './services/documents.js';
+import { ORPHAN_GRACE_MS } from './background.js';
 import { createServices } from './services/index.js';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
@@ -23,6 +25,15 @@ async function main(): Promise<void> {
   const db = createDb(config.databaseUrl);
   await migrateLatest(db);
   const registry = await loadRegistry();
+  // Files left by a crash between writing an upload and committing its row. On SQLite this process is
+  // the only one that uploads, so none can be in flight; on PostgreSQL others may be, so only old ones go.
+  await removeOrphanFiles({
+    db,
+    uploadDir: config.uploadDir,
+    now: new Date(),
+    graceMs: clientOf(db) === 'sqlite' ? 0 : ORPHAN_GRACE_MS,
+    logger,
+  });
   const services = createServices({ db, config, clock: systemClock, logger, registry });
   if (config.seedDemo) {
     const seeded = await seedDemoAccounts(db, services.accounts, logger);
@@ -36,7 +47,9 @@ async function main(): Promise<void> {
   const server = app.listen(config.port, () => {
     logger.info({ port: config.port, url: config.baseUrl }, 'portal listening');
   });
-  const work = config.runWorker ? startBackgroundWork({ services, db, logger, clock: systemClock }) : null;
+  const work = config.runWorker
+    ? startBackgroundWork({ services, db, logger, clock: systemClock, uploadDir: config.uploadDir })
+    : null;
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close(() => {

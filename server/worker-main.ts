@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   await migrateLatest(db);
   const registry = await loadRegistry();
   const services = createServices({ db, config, clock: systemClock, logger, registry });
-  const work = startBackgroundWork({ services, db, logger, clock: systemClock });
+  const work = startBackgroundWork({ services, db, logger, clock: systemClock, uploadDir: config.uploadDir });
   logger.info('worker started');
   const shutdown = () => {
     void work

@@ -330,3 +330,33 @@ export async function listOrphanFiles(deps: { db: Knex; uploadDir: string }): Pr
     .map((e) => e.name)
     .sort();
 }
+
+/**
+ * Removes upload files that no document row names and that are older than `graceMs`: what a process
+ * killed between writing a file and committing its row leaves behind. The grace keeps uploads still in
+ * flight (in this or another process) safe. Returns the names removed.
+ */
+export async function removeOrphanFiles(deps: {
+  db: Knex;
+  uploadDir: string;
+  now: Date;
+  graceMs: number;
+  logger?: Logger;
+}): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await listOrphanFiles(deps)) {
+    const file = path.join(deps.uploadDir, name);
+    try {
+      const stat = await fs.stat(file);
+      if (deps.now.getTime() - stat.mtimeMs < deps.graceMs) continue;
+      // Checked again just before removing: a row may have been committed meanwhile.
+      if ((await documentsRepository(deps.db).allStoredNames()).has(name)) continue;
+      await fs.rm(file, { force: true });
+      removed.push(name);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  if (removed.length > 0) deps.logger?.warn({ removed }, 'orphan upload files removed');
+  return removed;
+}
