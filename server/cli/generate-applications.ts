@@ -431,26 +431,14 @@ async function createPopulation(
     add('admin', 'information-technology', `admin.${municipality}@staff.example.bh`);
   }
 
-  const columns = [
-    'id',
-    'kind',
-    'cpr',
-    'cr',
-    'name',
-    'email',
-    'mobile',
-    'password_hash',
-    'preferred_lang',
-    'role',
-    'municipality',
-    'department',
-    'created_at',
-    'updated_at',
-  ];
-  await db.transaction(async (trx) => {
-    for (let i = 0; i < inserts.length; i += BATCH)
-      await insertRows(trx, 'users', columns, inserts.slice(i, i + BATCH));
-  });
+  await db.transaction((trx) =>
+    insertAll(
+      trx,
+      'users',
+      USER_COLUMNS,
+      inserts.map((u) => USER_COLUMNS.map((c) => u[c] ?? null)),
+    ),
+  );
   if (clientOf(db) === 'pg' && inserts.length > 0)
     await db.raw(`select setval(pg_get_serial_sequence('users', 'id'), (select max(id) from users))`);
   log(
@@ -920,7 +908,10 @@ export class WorkingDays {
       const start = from + Math.floor(rng() * (to - from));
       const ms = Math.floor(rng() * 30 * DAY_MS);
       this.expect(addWorkingMs(new Date(start), ms, this.calendar), this.after(start, ms));
-      this.expect(new Date(workingMsBetween(new Date(start), new Date(start + ms), this.calendar)), this.between(start, start + ms));
+      this.expect(
+        new Date(workingMsBetween(new Date(start), new Date(start + ms), this.calendar)),
+        this.between(start, start + ms),
+      );
       const date = localDate(new Date(start), this.calendar);
       if (this.dateOf(start) !== date) throw new Error(`working-day table: ${this.dateOf(start)} ≠ ${date}`);
     }
@@ -928,7 +919,9 @@ export class WorkingDays {
 
   private expect(real: Date, table: number): void {
     if (real.getTime() !== table)
-      throw new Error(`working-day table disagrees with the calendar: ${new Date(table).toISOString()} ≠ ${real.toISOString()}`);
+      throw new Error(
+        `working-day table disagrees with the calendar: ${new Date(table).toISOString()} ≠ ${real.toISOString()}`,
+      );
   }
 }
 
@@ -1014,7 +1007,7 @@ function planTimeline(rng: Rng, service: ServiceInfo, submittedAt: number, days:
  * answers, resumed with what was left, stopped at the decision) and adds the SLA_ESCALATE the
  * deadline sweeper sends when a due time passes while the clock runs.
  */
-function withSla(planned: Planned[], service: ServiceInfo, calendar: Calendar): Timed[] {
+function withSla(planned: Planned[], service: ServiceInfo, days: WorkingDays): Timed[] {
   const out: Timed[] = [];
   let due: number | null = null;
   let remaining: number | null = null;
@@ -1057,62 +1050,37 @@ function withSla(planned: Planned[], service: ServiceInfo, calendar: Calendar): 
 // Rows
 // ---------------------------------------------------------------------------------------------
 
-const APPLICATION_COLUMNS = [
-  'id',
-  'reference',
-  'service_slug',
-  'service_version',
-  'applicant_id',
-  'created_by',
-  'channel',
-  'municipality',
-  'department',
-  'state',
-  'status',
-  'snapshot',
-  'form_data',
-  'outcome',
-  'assigned_to',
-  'sla_due_at',
-  'escalated',
-  'submitted_at',
-  'decided_at',
-  'created_at',
-  'updated_at',
-  'version',
-  'in_queue',
-  'queue_due_at',
-];
-const EVENT_COLUMNS = [
-  'application_id',
-  'actor_id',
-  'actor_role',
-  'event',
-  'from_state',
-  'to_state',
-  'from_status',
-  'to_status',
-  'comment',
-  'payload',
-  'created_at',
-];
+const APPLICATION_COLUMNS = (
+  'id reference service_slug service_version applicant_id created_by channel municipality department ' +
+  'state status snapshot form_data outcome assigned_to sla_due_at escalated submitted_at decided_at ' +
+  'created_at updated_at version in_queue queue_due_at'
+).split(' ');
+const EVENT_COLUMNS =
+  'application_id actor_id actor_role event from_state to_state from_status to_status comment payload created_at'.split(
+    ' ',
+  );
 const DEADLINE_COLUMNS = ['application_id', 'key', 'event', 'due_at', 'created_at'];
+const USER_COLUMNS =
+  'id kind cpr cr name email mobile password_hash preferred_lang role municipality department created_at updated_at'.split(
+    ' ',
+  );
 
-/** Multi-row INSERT … VALUES (knex's SQLite builder would use a 500-term UNION ALL instead). */
-async function insertRows(
-  trx: Knex,
-  table: string,
-  columns: string[],
-  rows: Record<string, unknown>[],
-): Promise<void> {
+type Row = unknown[];
+
+/** Multi-row INSERT … VALUES, values in column order (knex's SQLite builder would use UNION ALL). */
+async function insertRows(trx: Knex, table: string, columns: string[], rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
   const tuple = `(${columns.map(() => '?').join(',')})`;
-  const bindings: unknown[] = [];
-  for (const row of rows) for (const c of columns) bindings.push(row[c] ?? null);
   await trx.raw(
     `insert into ${table} (${columns.join(',')}) values ${rows.map(() => tuple).join(',')}`,
-    bindings as Knex.RawBinding[],
+    rows.flat() as Knex.RawBinding[],
   );
+}
+
+/** Inserts in statements of BATCH rows. */
+async function insertAll(trx: Knex, table: string, columns: string[], rows: Row[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH)
+    await insertRows(trx, table, columns, rows.slice(i, i + BATCH));
 }
 
 /** A simple text progress bar on stderr, redrawn in place. */
@@ -1221,7 +1189,7 @@ function serviceInfo(registry: Registry): Map<string, ServiceInfo> {
       throw new Error(`${slug}: only standard-review workflows are generated`);
     services.set(slug, {
       definition,
-      options: definition.workflow.options as StandardReviewOptions,
+      options: definition.workflow.options,
       slaDays: definition.guide.slaDays,
       queryDays: definition.guide.queryWindowDays,
       ...formTemplate(definition),
@@ -1264,18 +1232,18 @@ async function writeApplications(
   calendar: Calendar,
 ): Promise<Omit<GenerateSummary, 'seconds'>> {
   const rng = rngFrom(options.seed, 2);
-  const references = rngFrom(options.seed, 3);
   const now = options.now.getTime();
-  const serviceDraw = new Weighted(
-    [...services.values()].map((s) => [s, SERVICE_WEIGHTS[s.definition.slug]!]),
-  );
-  const municipalityDraw = new Weighted(Object.entries(MUNICIPALITY_WEIGHTS) as [MunicipalityCode, number][]);
-  const channelDraw = new Weighted(Object.entries(CHANNEL_WEIGHTS) as [Channel, number][]);
   const days = new WorkingDays(
     calendar,
     new Date(now - (YEAR_DAYS + 30) * DAY_MS),
     new Date(now + 2 * YEAR_DAYS * DAY_MS),
   );
+  days.selfTest(rngFrom(options.seed, 6), now - YEAR_DAYS * DAY_MS, now + YEAR_DAYS * DAY_MS);
+  const serviceDraw = new Weighted(
+    [...services.values()].map((s) => [s, SERVICE_WEIGHTS[s.definition.slug]!]),
+  );
+  const municipalityDraw = new Weighted(Object.entries(MUNICIPALITY_WEIGHTS) as [MunicipalityCode, number][]);
+  const channelDraw = new Weighted(Object.entries(CHANNEL_WEIGHTS) as [Channel, number][]);
   const webDays = dayWeights(options.now, calendar, false);
   const officeDays = dayWeights(options.now, calendar, true);
   const blocks = new Map<MunicipalityCode, number[]>();
@@ -1284,47 +1252,32 @@ async function writeApplications(
     if (m) blocks.set(m, [...(blocks.get(m) ?? []), b]);
   }
   const paths = new WorkflowPaths(calendar);
-  const draftTemplates = new Map<string, JsonTemplate>();
+  const drafts = new Map<string, JsonTemplate>();
   const draftSnapshot = (service: ServiceInfo) => {
-    let template = draftTemplates.get(service.definition.slug);
-    if (!template) {
-      template = new JsonTemplate(
-        slotify(initialSnapshot(service.definition, { applicantId: SENTINEL.applicant }), []),
+    const slug = service.definition.slug;
+    if (!drafts.has(slug))
+      drafts.set(
+        slug,
+        new JsonTemplate(
+          slotify(initialSnapshot(service.definition, { applicantId: SENTINEL.applicant }), []),
+        ),
       );
-      draftTemplates.set(service.definition.slug, template);
-    }
-    return template;
+    return drafts.get(slug)!;
   };
-
-  const existing = await db('applications').whereNotNull('reference').pluck<string[]>('reference');
-  const used = new Set(existing);
-  const newReference = (prefix: string, year: string) => {
-    for (;;) {
-      let code = '';
-      for (let i = 0; i < 6; i++)
-        code += REFERENCE_ALPHABET[Math.floor(references() * REFERENCE_ALPHABET.length)];
-      const reference = `${prefix}-${year}-${code}`;
-      if (!used.has(reference)) {
-        used.add(reference);
-        return reference;
-      }
-    }
-  };
+  const references = await referenceDrawer(db, rngFrom(options.seed, 3));
   const maxRow = await db('applications').max<{ id: number | string | null }[]>({ id: 'id' });
   let nextId = Number(maxRow[0]?.id ?? 0) + 1;
 
   const byStatus: Record<string, number> = {};
   const inQueue: Record<string, number> = {};
   const bar = new ProgressBar(options.count, 'applications', options.quiet);
-  let done = 0;
   let written = 0;
   let writing = Promise.resolve();
-  const perTransaction = BATCH * BATCHES_PER_TRANSACTION;
-  while (done < options.count) {
-    const inThis = Math.min(perTransaction, options.count - done);
-    const apps: Record<string, unknown>[] = [];
-    const audit: Record<string, unknown>[] = [];
-    const deadlines: Record<string, unknown>[] = [];
+  for (let done = 0; done < options.count;) {
+    const inThis = Math.min(BATCH * BATCHES_PER_TRANSACTION, options.count - done);
+    const apps: Row[] = [];
+    const audit: Row[] = [];
+    const deadlines: Row[] = [];
     for (let i = 0; i < inThis; i++) {
       const service = serviceDraw.draw(rng);
       const kinds = service.applicantKinds;
@@ -1332,53 +1285,36 @@ async function writeApplications(
       const applicant = pick(rng, kind === 'resident' ? people.residents : people.investors);
       const municipality = rng() < SHARES.homeMunicipality ? applicant.home : municipalityDraw.draw(rng);
       const channel = channelDraw.draw(rng);
-      const assisted = channel !== 'web';
-      const clerk = assisted ? pick(rng, people.counter.get(municipality)!) : null;
+      const clerk = channel === 'web' ? null : pick(rng, people.counter.get(municipality)!);
       let submittedAt: number;
       do {
-        const day = (assisted ? officeDays : webDays).draw(rng);
-        const minute = assisted ? int(rng, 7 * 60 + 30, 14 * 60) : WEB_HOURS.draw(rng) * 60 + int(rng, 0, 59);
-        // Local minutes past midnight, back to UTC (the day starts at local midnight).
+        const day = (clerk ? officeDays : webDays).draw(rng);
+        const minute = clerk ? int(rng, 7 * 60 + 30, 14 * 60) : WEB_HOURS.draw(rng) * 60 + int(rng, 0, 59);
         submittedAt = day + minute * MINUTE_MS + int(rng, 0, 59) * 1000;
       } while (submittedAt >= now);
-      const createdAt = submittedAt - (assisted ? int(rng, 5, 25) : int(rng, 3, 90)) * MINUTE_MS;
-      const block = pick(rng, blocks.get(municipality)!);
-      const answers = service.form.fill(
-        formValues(service, applicant, block, municipality, localDate(new Date(submittedAt), calendar), rng),
+      const createdAt = submittedAt - (clerk ? int(rng, 5, 25) : int(rng, 3, 90)) * MINUTE_MS;
+      const form = service.form.fill(
+        formValues(
+          service,
+          applicant,
+          pick(rng, blocks.get(municipality)!),
+          municipality,
+          submittedAt,
+          days,
+          rng,
+        ),
       );
       const id = nextId++;
-      const base = {
-        id,
-        service_slug: service.definition.slug,
-        service_version: service.definition.version,
-        applicant_id: applicant.id,
-        created_by: clerk?.id ?? null,
-        channel,
-        department: service.definition.department,
-        form_data: answers,
-        outcome: null,
-      };
 
       if (rng() < SHARES.draft) {
-        const routed = rng() < 0.6;
-        apps.push({
-          ...base,
-          reference: null,
-          municipality: routed ? municipality : null,
-          state: 'draft',
-          status: 'draft',
-          snapshot: draftSnapshot(service).fill({ applicant: applicant.id }),
-          assigned_to: null,
-          sla_due_at: null,
-          escalated: false,
-          submitted_at: null,
-          decided_at: null,
-          created_at: new Date(createdAt),
-          updated_at: new Date(createdAt + int(rng, 1, 20) * MINUTE_MS),
-          version: int(rng, 1, 3),
-          in_queue: false,
-          queue_due_at: QUEUE_NO_DUE,
-        });
+        // prettier-ignore
+        apps.push([
+          id, null, service.definition.slug, service.definition.version, applicant.id, clerk?.id ?? null,
+          channel, rng() < 0.6 ? municipality : null, service.definition.department, 'draft', 'draft',
+          draftSnapshot(service).fill({ applicant: applicant.id }), form, null, null, null, false, null, null,
+          new Date(createdAt), new Date(createdAt + int(rng, 1, 20) * MINUTE_MS), int(rng, 1, 3), false,
+          QUEUE_NO_DUE,
+        ]);
         byStatus.draft = (byStatus.draft ?? 0) + 1;
         continue;
       }
@@ -1386,98 +1322,69 @@ async function writeApplications(
       const planned = planTimeline(rng, service, submittedAt, days);
       const happened = planned.filter((e) => e.at <= now);
       const template = paths.template(service.definition, happened);
-      const last = happened.at(-1)!;
       const reviewed = happened.some((e) => e.type === 'START_REVIEW');
       const reviewer =
         reviewed || rng() < SHARES.assignedBeforeReview
           ? reviewerFor(rng, people, municipality, service)
           : null;
       // Four eyes: the supervisor who upholds a rejection is not the one who rejected.
-      const supervisors = people.supervisors.get(municipality)!.filter((s) => s.id !== reviewer?.id);
-      const supervisor = pick(rng, supervisors);
+      const supervisor = pick(
+        rng,
+        people.supervisors.get(municipality)!.filter((s) => s.id !== reviewer?.id),
+      );
 
-      // The columns apply-event.ts writes, event by event (SLA_ESCALATE changes none but updated_at).
-      let slaDueAt: Date | null = null;
-      let decidedAt: Date | null = null;
+      // The columns apply-event.ts writes, event by event (SLA_ESCALATE changes only updated_at).
       const steps = happened.filter((e) => e.type !== 'SLA_ESCALATE');
+      let slaDueAt: number | null = null;
+      let decidedAt: number | null = null;
       for (const [n, e] of steps.entries()) {
         const step = template.steps[n]!;
-        if (step.slaDue) slaDueAt = new Date(e.due!);
+        if (step.slaDue) slaDueAt = e.due;
         else if (step.sla === 'paused') slaDueAt = null;
-        if (DECIDED.has(step.toStatus) && step.toStatus !== step.fromStatus) decidedAt = new Date(e.at);
+        if (DECIDED.has(step.toStatus) && step.toStatus !== step.fromStatus) decidedAt = e.at;
       }
       const current = steps.at(-1)!;
-      const queryWindow = happened.find((e) => e.type === 'REJECT');
+      const rejection = happened.find((e) => e.type === 'REJECT');
       const slaRunning = template.deadlines.includes('sla') && template.sla === 'running';
+      const queued = QUEUE_STATUSES.has(template.status) && !template.final;
       const snapshot = template.snapshot.fill({
         applicant: applicant.id,
         reviewer: reviewer?.id ?? null,
         supervisor: supervisor.id,
         counter: clerk?.id ?? null,
         'due:sla': current.due === null ? null : new Date(current.due).toISOString(),
-        'due:queryWindow': queryWindow?.closes ? new Date(queryWindow.closes).toISOString() : null,
+        'due:queryWindow': rejection?.closes ? new Date(rejection.closes).toISOString() : null,
         remaining: current.remaining,
-        inspectionDate: localDate(new Date(inspectionAt(planned) ?? now), calendar),
+        inspectionDate: days.dateOf(inspectionAt(planned) ?? now),
       });
-      const inQueueNow = QUEUE_STATUSES.has(template.status) && !template.final;
-      const year = localDate(new Date(submittedAt), calendar).slice(0, 4);
-      apps.push({
-        ...base,
-        reference: newReference(service.prefix, year),
-        municipality,
-        state: template.state,
-        status: template.status,
-        snapshot,
-        outcome:
-          template.final && template.status === 'accepted'
-            ? outcomeOf(service, id, municipality, decidedAt)
-            : null,
-        assigned_to: reviewer?.id ?? null,
-        sla_due_at: slaDueAt,
-        escalated: template.escalated,
-        submitted_at: new Date(submittedAt),
-        decided_at: decidedAt,
-        created_at: new Date(createdAt),
-        updated_at: new Date(last.at),
-        version: 3 + happened.length + (reviewer ? 1 : 0),
-        in_queue: inQueueNow,
-        queue_due_at: slaRunning && current.due !== null ? current.due : QUEUE_NO_DUE,
-      });
-      audit.push({
-        application_id: id,
-        actor_id: clerk?.id ?? applicant.id,
-        actor_role: clerk ? 'counter' : 'applicant',
-        event: 'SUBMIT',
-        from_state: 'draft',
-        to_state: 'submitted',
-        from_status: 'draft',
-        to_status: 'submitted',
-        comment: null,
-        payload: null,
-        created_at: new Date(submittedAt),
-      });
-      // Deadlines still armed: the SLA if not yet due, the query window while it is open.
+      const reference = references(service.prefix, days.dateOf(submittedAt).slice(0, 4));
+      const outcome =
+        template.final && template.status === 'accepted'
+          ? outcomeOf(service, id, municipality, decidedAt)
+          : null;
+      // prettier-ignore
+      apps.push([
+        id, reference, service.definition.slug, service.definition.version, applicant.id, clerk?.id ?? null,
+        channel, municipality, service.definition.department, template.state, template.status, snapshot, form,
+        outcome, reviewer?.id ?? null, dateOrNull(slaDueAt), template.escalated, new Date(submittedAt),
+        dateOrNull(decidedAt), new Date(createdAt), new Date(happened.at(-1)!.at),
+        3 + happened.length + (reviewer ? 1 : 0), queued,
+        slaRunning && current.due !== null ? current.due : QUEUE_NO_DUE,
+      ]);
+      // prettier-ignore
+      audit.push([
+        id, clerk?.id ?? applicant.id, clerk ? 'counter' : 'applicant', 'SUBMIT', 'draft', 'submitted',
+        'draft', 'submitted', null, null, new Date(submittedAt),
+      ]);
+      // Deadlines still armed: the SLA while it is not yet due, the query window while it is open.
       if (slaRunning && current.due !== null && current.due > now) {
-        const armedAt = [...steps].reverse().find((e) => e.type === 'SUBMIT' || e.type === 'RESUBMIT')!.at;
-        deadlines.push({
-          application_id: id,
-          key: 'sla',
-          event: 'SLA_ESCALATE',
-          due_at: current.due,
-          created_at: new Date(armedAt),
-        });
+        const armed = steps.findLast((e) => e.type === 'SUBMIT' || e.type === 'RESUBMIT')!;
+        deadlines.push([id, 'sla', 'SLA_ESCALATE', current.due, new Date(armed.at)]);
       }
-      if (template.deadlines.includes('queryWindow') && queryWindow?.closes) {
-        deadlines.push({
-          application_id: id,
-          key: 'queryWindow',
-          event: 'QUERY_WINDOW_CLOSE',
-          due_at: queryWindow.closes,
-          created_at: new Date(queryWindow.at),
-        });
-      }
+      if (template.deadlines.includes('queryWindow') && rejection?.closes)
+        deadlines.push([id, 'queryWindow', 'QUERY_WINDOW_CLOSE', rejection.closes, new Date(rejection.at)]);
       byStatus[template.status] = (byStatus[template.status] ?? 0) + 1;
-      if (inQueueNow) inQueue[municipality] = (inQueue[municipality] ?? 0) + 1;
+      if (queued) inQueue[municipality] = (inQueue[municipality] ?? 0) + 1;
     }
     // Written while the next chunk is generated (the drivers work off the main thread).
     await writing;
@@ -1492,21 +1399,32 @@ async function writeApplications(
   return { applications: options.count, byStatus, inQueue };
 }
 
-/** The day the inspection takes place: when its result comes in, or two days after it is booked. */
+const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/** Unique reference numbers in the portal's format; those already in the database are avoided. */
+async function referenceDrawer(db: Knex, rng: Rng): Promise<(prefix: string, year: string) => string> {
+  const used = new Set(await db('applications').whereNotNull('reference').pluck<string[]>('reference'));
+  return (prefix, year) => {
+    for (;;) {
+      let code = '';
+      for (let i = 0; i < 6; i++) code += REFERENCE_ALPHABET[Math.floor(rng() * REFERENCE_ALPHABET.length)];
+      const reference = `${prefix}-${year}-${code}`;
+      if (!used.has(reference)) {
+        used.add(reference);
+        return reference;
+      }
+    }
+  };
+}
+
 /** One transaction per chunk: its applications, their audit rows and their open deadlines. */
-async function writeChunk(
-  db: Knex,
-  apps: Record<string, unknown>[],
-  audit: Record<string, unknown>[],
-  deadlines: Record<string, unknown>[],
-): Promise<void> {
+async function writeChunk(db: Knex, apps: Row[], audit: Row[], deadlines: Row[]): Promise<void> {
   await db.transaction(async (trx) => {
-    for (let i = 0; i < apps.length; i += BATCH)
-      await insertRows(trx, 'applications', APPLICATION_COLUMNS, apps.slice(i, i + BATCH));
-    for (let i = 0; i < audit.length; i += BATCH)
-      await insertRows(trx, 'application_events', EVENT_COLUMNS, audit.slice(i, i + BATCH));
-    for (let i = 0; i < deadlines.length; i += BATCH)
-      await insertRows(trx, 'deadlines', DEADLINE_COLUMNS, deadlines.slice(i, i + BATCH));
+    // A bulk load: a crash loses at most the last chunks, never consistency.
+    if (clientOf(db) === 'pg') await trx.raw('set local synchronous_commit = off');
+    await insertAll(trx, 'applications', APPLICATION_COLUMNS, apps);
+    await insertAll(trx, 'application_events', EVENT_COLUMNS, audit);
+    await insertAll(trx, 'deadlines', DEADLINE_COLUMNS, deadlines);
   });
 }
 
@@ -1535,7 +1453,8 @@ function formValues(
   applicant: Applicant,
   block: number,
   municipality: MunicipalityCode,
-  submittedOn: string,
+  submittedAt: number,
+  days: WorkingDays,
   rng: Rng,
 ): Record<string, unknown> {
   const values: Record<string, unknown> = {
@@ -1553,7 +1472,8 @@ function formValues(
       municipality,
     },
   };
-  for (const [key, days] of service.dates) values[`date:${key}`] = shiftDate(submittedOn, days);
+  for (const [key, offset] of service.dates)
+    values[`date:${key}`] = days.dateOf(submittedAt + offset * DAY_MS);
   return values;
 }
 
@@ -1562,8 +1482,9 @@ function outcomeOf(
   service: ServiceInfo,
   id: number,
   municipality: string,
-  decidedAt: Date | null,
+  decidedMs: number | null,
 ): string | null {
+  const decidedAt = decidedMs === null ? null : new Date(decidedMs);
   const options = service.options;
   if (options.certificate && decidedAt)
     return JSON.stringify({

@@ -137,11 +137,11 @@ export function applyRoutes(services: Services): Router {
     );
   });
 
-  router.get('/applications/:id/check', requireSignIn, own, editableOnly, (_req, res) => {
-    renderCheck(res, []);
+  router.get('/applications/:id/check', requireSignIn, own, editableOnly, async (_req, res) => {
+    await renderCheck(res, []);
   });
 
-  function renderCheck(res: Response, problems: FieldProblem[]) {
+  async function renderCheck(res: Response, problems: FieldProblem[]) {
     const { application, definition } = res.locals as unknown as Locals;
     const errors = problems.map((p, i) => ({
       ...shownProblems(res, definition, [p])[0]!,
@@ -157,6 +157,7 @@ export function applyRoutes(services: Services): Router {
       definition,
       answers: JSON.parse(application.form_data) as Answers,
       steps: formSteps(definition),
+      documents: await services.documents.list(application.id),
       errors,
     });
   }

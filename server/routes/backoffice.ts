@@ -99,6 +99,7 @@ export function backofficeRoutes(services: Services): Router {
         actor: e.actor_id ? (people.get(Number(e.actor_id)) ?? null) : null,
       })),
       notes: await services.backoffice.notes(app.id),
+      holder: app.assigned_to ? (people.get(app.assigned_to) ?? null) : null,
       actions: services.backoffice.actionsFor(user, app),
       templates: REASON_TEMPLATES,
       reviewers:

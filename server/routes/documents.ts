@@ -27,7 +27,7 @@ export function documentRoutes(
       ? [
           {
             field: problem.requirement,
-            href: `#upload-${problem.requirement}`,
+            href: `#files-${problem.requirement}`,
             text: res.locals.t(`documents.errors.${problem.code}`),
           },
         ]

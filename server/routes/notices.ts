@@ -4,10 +4,10 @@ import { requireSignIn } from '../http/guards.js';
 
 /** Puts the unread count in the header of every page a signed-in person opens. */
 export function unreadNotices(services: Services): RequestHandler {
-  return async (req, res, next) => {
+  return async (_req, res, next) => {
     res.locals.unread = 0;
-    if (res.locals.user && req.method === 'GET')
-      res.locals.unread = await services.notices.unreadCount(res.locals.user.id);
+    // Every page that may render shows it, also one shown again after a refused form.
+    if (res.locals.user) res.locals.unread = await services.notices.unreadCount(res.locals.user.id);
     next();
   };
 }

@@ -73,6 +73,8 @@ describe('The foundation pages in a real browser', () => {
       await page.goto(`${b.baseUrl}/signup/resident`);
       await page.fill('#cpr', '12');
       await page.click('button[type=submit]');
+      await page.locator('[data-error-summary]').waitFor();
+      await page.waitForLoadState('load');
       const focused = await page.evaluate(() => document.activeElement?.hasAttribute('data-error-summary'));
       expect(focused).to.equal(true);
       expect(await page.title()).to.match(lang === 'ar' ? /^خطأ: / : /^Error: /);
