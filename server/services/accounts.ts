@@ -38,6 +38,27 @@ function isUniqueViolation(err: unknown): boolean {
   return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT' || /UNIQUE constraint/.test(e.message ?? '');
 }
 
+/** Name, CPR or CR number, e-mail and mobile as typed, and their normalised forms (null when invalid). */
+function readIdentity(kind: 'resident' | 'investor', body: FormInput, errors: FieldError[]) {
+  const values: SignUpValues = {
+    name: textField(body, 'name', errors).trim(),
+    cpr: textField(body, 'cpr', errors).trim(),
+    cr: textField(body, 'cr', errors).trim(),
+    email: textField(body, 'email', errors).trim(),
+    mobile: textField(body, 'mobile', errors).trim(),
+  };
+  if (values.name.length < 2 || values.name.length > 200) errors.push({ field: 'name', key: 'nameLength' });
+  const cpr = kind === 'resident' ? normaliseCpr(values.cpr) : null;
+  const cr = kind === 'investor' ? normaliseCr(values.cr) : null;
+  if (kind === 'resident' && !cpr) errors.push({ field: 'cpr', key: 'cprFormat' });
+  if (kind === 'investor' && !cr) errors.push({ field: 'cr', key: 'crFormat' });
+  const email = normaliseEmail(values.email);
+  if (!email) errors.push({ field: 'email', key: 'emailFormat' });
+  const mobile = normaliseMobile(values.mobile);
+  if (!mobile) errors.push({ field: 'mobile', key: 'mobileFormat' });
+  return { values, cpr, cr, email, mobile };
+}
+
 export function accountsService(db: Knex, clock: Clock) {
   const users = usersRepository(db);
 
@@ -47,25 +68,9 @@ export function accountsService(db: Knex, clock: Clock) {
     lang: Lang,
   ): Promise<Result<UserRow> & { values: SignUpValues }> {
     const errors: FieldError[] = [];
-    const values: SignUpValues = {
-      name: textField(body, 'name', errors).trim(),
-      cpr: textField(body, 'cpr', errors).trim(),
-      cr: textField(body, 'cr', errors).trim(),
-      email: textField(body, 'email', errors).trim(),
-      mobile: textField(body, 'mobile', errors).trim(),
-    };
+    const { values, cpr, cr, email, mobile } = readIdentity(kind, body, errors);
     const password = textField(body, 'password', errors);
     const confirm = textField(body, 'passwordConfirm', errors);
-
-    if (values.name.length < 2 || values.name.length > 200) errors.push({ field: 'name', key: 'nameLength' });
-    const cpr = kind === 'resident' ? normaliseCpr(values.cpr) : null;
-    const cr = kind === 'investor' ? normaliseCr(values.cr) : null;
-    if (kind === 'resident' && !cpr) errors.push({ field: 'cpr', key: 'cprFormat' });
-    if (kind === 'investor' && !cr) errors.push({ field: 'cr', key: 'crFormat' });
-    const email = normaliseEmail(values.email);
-    if (!email) errors.push({ field: 'email', key: 'emailFormat' });
-    const mobile = normaliseMobile(values.mobile);
-    if (!mobile) errors.push({ field: 'mobile', key: 'mobileFormat' });
     checkPassword(
       password,
       confirm,
@@ -184,22 +189,7 @@ export function accountsService(db: Knex, clock: Clock) {
     body: FormInput,
   ): Promise<Result<UserRow> & { values: SignUpValues }> {
     const errors: FieldError[] = [];
-    const values: SignUpValues = {
-      name: textField(body, 'name', errors).trim(),
-      cpr: textField(body, 'cpr', errors).trim(),
-      cr: textField(body, 'cr', errors).trim(),
-      email: textField(body, 'email', errors).trim(),
-      mobile: textField(body, 'mobile', errors).trim(),
-    };
-    if (values.name.length < 2 || values.name.length > 200) errors.push({ field: 'name', key: 'nameLength' });
-    const cpr = kind === 'resident' ? normaliseCpr(values.cpr) : null;
-    const cr = kind === 'investor' ? normaliseCr(values.cr) : null;
-    if (kind === 'resident' && !cpr) errors.push({ field: 'cpr', key: 'cprFormat' });
-    if (kind === 'investor' && !cr) errors.push({ field: 'cr', key: 'crFormat' });
-    const email = normaliseEmail(values.email);
-    if (!email) errors.push({ field: 'email', key: 'emailFormat' });
-    const mobile = normaliseMobile(values.mobile);
-    if (!mobile) errors.push({ field: 'mobile', key: 'mobileFormat' });
+    const { values, cpr, cr, email, mobile } = readIdentity(kind, body, errors);
     if (email && (await users.findByEmail(email))) errors.push({ field: 'email', key: 'emailTaken' });
     if (cpr && (await users.findByCpr(cpr))) errors.push({ field: 'cpr', key: 'cprTaken' });
     if (cr && (await users.findByCr(cr))) errors.push({ field: 'cr', key: 'crTaken' });

@@ -2,16 +2,10 @@ import type { Knex } from 'knex';
 import { localDate, workingDaysBetween, type Calendar } from '../../workflows/calendar.js';
 import type { Registry } from '../../workflows/registry.js';
 import type { Clock } from '../clock.js';
+import { PUBLIC_STATUSES } from '../../workflows/types.js';
 
-export const REPORT_STATUSES = [
-  'submitted',
-  'in_review',
-  'waiting_on_applicant',
-  'accepted',
-  'rejected',
-  'queried',
-  'withdrawn',
-] as const;
+/** Every public status but the draft: reports count submitted applications only. */
+export const REPORT_STATUSES = PUBLIC_STATUSES.filter((s) => s !== 'draft');
 export const REPORT_CHANNELS = ['web', 'counter', 'phone', 'email', 'partner'] as const;
 
 export interface StatsQuery {
