@@ -64,17 +64,18 @@ export function applicationsRepository(db: Knex) {
       return inserted.id;
     },
 
-    /** Updates only if nobody else changed the row since it was read; false means someone did. */
+    /** Updates only if nobody else changed the row since it was read; null means someone did. */
     async updateIfVersion(
       trx: Knex,
       id: number,
       version: number,
       changes: Partial<Omit<ApplicationRow, 'id' | 'version'>>,
-    ): Promise<boolean> {
-      const count = await trx('applications')
+    ): Promise<ApplicationRow | null> {
+      const rows: ApplicationRow[] = await trx('applications')
         .where({ id, version })
-        .update({ ...changes, version: version + 1 });
-      return count === 1;
+        .update({ ...changes, version: version + 1 })
+        .returning('*');
+      return rows[0] ?? null;
     },
 
     async appendEvent(trx: Knex, e: AuditEntry): Promise<void> {

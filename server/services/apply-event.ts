@@ -113,14 +113,15 @@ export function applyEventService(deps: {
       in_queue: QUEUE_STATUSES.has(plan.toStatus) && !plan.final,
       queue_due_at: slaDue && plan.sla === 'running' ? new Date(slaDue).getTime() : QUEUE_NO_DUE,
     };
+    let application: ApplicationRow;
     try {
-      await db.transaction(async (trx) => {
+      application = await db.transaction(async (trx) => {
         if (request.deadlineId !== undefined && !(await applications.takeDeadline(trx, request.deadlineId))) {
           throw new Conflict('deadline already fired');
         }
-        if (!(await applications.updateIfVersion(trx, row.id, row.version, changes))) {
-          throw new Conflict('someone else changed the application first');
-        }
+        // The row as this event left it, read in the same statement (never a later event's row).
+        const updated = await applications.updateIfVersion(trx, row.id, row.version, changes);
+        if (!updated) throw new Conflict('someone else changed the application first');
         await applications.appendEvent(trx, {
           applicationId: row.id,
           actorId: request.actor.userId,
@@ -149,13 +150,12 @@ export function applyEventService(deps: {
           },
           now,
         );
+        return updated;
       });
     } catch (err) {
       if (err instanceof Conflict) return { ok: false, status: 409, code: 'conflict', message: err.message };
       throw err;
     }
-    const application = await applications.findById(row.id);
-    if (!application) throw new Error('application vanished after update');
     return { ok: true, application, from: plan.from, to: plan.to, toStatus: plan.toStatus };
   };
 }
