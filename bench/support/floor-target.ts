@@ -1,0 +1,136 @@
+/**
+ * The floor of the submissions benchmark: the least a server can do to accept a submission with
+ * the portal's storage. One Express route, POST /submit, that parses the body (urlencoded, or
+ * multipart into memory with multer as the portal does), writes the file like the portal
+ * (exclusive create, write, fsync, directory fsync) and, in one knex transaction on its own SQLite
+ * file (same pragmas: WAL, synchronous=FULL), inserts the submitted application row, its audit
+ * row, an outbox row and the document row. No sessions, CSRF, validation, workflow or scan.
+ *
+ * Environment: PORT, DATABASE_URL (sqlite:///…), UPLOAD_DIR.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import express from 'express';
+import multer from 'multer';
+import { createDb, migrateLatest } from '../../db/connection.js';
+import { initialSnapshot } from '../../workflows/engine.js';
+import { newReference } from '../../server/services/reference.js';
+import { TWO_FIELDS } from './bench-services.js';
+import { answerUsageRequests, send } from './target-ipc.js';
+
+async function writeDurably(file: string, data: Buffer): Promise<void> {
+  const handle = await fs.open(file, 'wx', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT);
+  const uploadDir = path.resolve(process.env.UPLOAD_DIR ?? 'uploads');
+  const db = createDb(process.env.DATABASE_URL ?? 'sqlite://floor.sqlite');
+  await migrateLatest(db);
+  await fs.mkdir(uploadDir, { recursive: true, mode: 0o700 });
+  const now = new Date();
+  const [user] = await db('users')
+    .insert({
+      kind: 'resident',
+      cpr: '700000000',
+      name: 'Floor Resident',
+      email: 'floor@example.bh',
+      created_at: now,
+      updated_at: now,
+    })
+    .returning<{ id: number }[]>('id');
+  const applicantId = Number(user!.id);
+  // A row as large as the portal's: the real workflow snapshot of a new application.
+  const snapshot = JSON.stringify(initialSnapshot(TWO_FIELDS, { applicantId }));
+
+  const app = express();
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 1024 * 1024, files: 1 } });
+
+  app.post('/submit', upload.single('files'), async (req, res) => {
+    const body = req.body as Record<string, string>;
+    const at = new Date();
+    const file = req.file;
+    let document: Record<string, unknown> | undefined;
+    if (file) {
+      const storedName = `${randomBytes(16).toString('hex')}.pdf`;
+      await writeDurably(path.join(uploadDir, storedName), file.buffer);
+      await syncDirectory(uploadDir);
+      document = {
+        requirement_key: 'attachment',
+        stored_name: storedName,
+        original_name: file.originalname,
+        media_type: 'application/pdf',
+        size_bytes: file.buffer.length,
+        sha256: createHash('sha256').update(file.buffer).digest('hex'),
+        uploaded_by: applicantId,
+        created_at: at,
+      };
+    }
+    const id = await db.transaction(async (trx) => {
+      const [row] = await trx('applications')
+        .insert({
+          reference: newReference('bench-two-fields', at.getUTCFullYear()),
+          service_slug: 'bench-two-fields',
+          service_version: 1,
+          applicant_id: applicantId,
+          channel: 'web',
+          department: 'customer-services',
+          state: 'submitted',
+          status: 'submitted',
+          snapshot,
+          form_data: JSON.stringify({ subject: body.subject, details: body.details }),
+          submitted_at: at,
+          created_at: at,
+          updated_at: at,
+        })
+        .returning<{ id: number }[]>('id');
+      const applicationId = Number(row!.id);
+      await trx('application_events').insert({
+        application_id: applicationId,
+        actor_id: applicantId,
+        actor_role: 'applicant',
+        event: 'SUBMIT',
+        from_state: 'draft',
+        to_state: 'submitted',
+        from_status: 'draft',
+        to_status: 'submitted',
+        created_at: at,
+      });
+      await trx('outbox').insert({
+        application_id: applicationId,
+        kind: 'notify',
+        payload: JSON.stringify({ template: 'submitted', applicationId }),
+        next_attempt_at: at.getTime(),
+        created_at: at,
+      });
+      if (document) await trx('documents').insert({ ...document, application_id: applicationId });
+      return applicationId;
+    });
+    res.redirect(303, `/applications/${id}/submitted`);
+  });
+
+  app.listen(port, '127.0.0.1', () => send({ type: 'ready', port }));
+  answerUsageRequests();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+/** The messages a benchmark target (a server in a child process) exchanges with the load script. */
+
+export interface UsageReport {
+  type: 'usage';
+  rss: number;
+  heapUsed: number;
+  external: number;
+  /** CPU time the process has used so far, user and system, in ms. */
+  cpuMs: number;
+}
+
+export type TargetMessage = { type: 'ready'; port: number } | UsageReport;
+
+/** In a target: answers `{ type: 'usage' }` requests with this process's memory and CPU figures. */
+export function answerUsageRequests(): void {
+  process.on('message', (message: unknown) => {
+    if ((message as { type?: string }).type !== 'usage') return;
+    const m = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    send({
+      type: 'usage',
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      external: m.external + m.arrayBuffers,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    });
+  });
+}
+
+export function send(message: TargetMessage): void {
+  process.send?.(message);
+}
