@@ -22,7 +22,7 @@ export async function startTarget(
   const child = fork(path.join(projectRoot, script), [], {
     cwd,
     env: { ...process.env, ...env },
-    execArgv: [...nodeOptions, '--import', TSX_LOADER],
+    execArgv: ['--expose-gc', ...nodeOptions, '--import', TSX_LOADER],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

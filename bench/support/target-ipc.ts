@@ -11,10 +11,15 @@ export interface UsageReport {
 
 export type TargetMessage = { type: 'ready'; port: number } | UsageReport;
 
-/** In a target: answers `{ type: 'usage' }` requests with this process's memory and CPU figures. */
+/**
+ * In a target: answers `{ type: 'usage' }` requests with this process's memory and CPU figures.
+ * When the process runs with --expose-gc, a full collection runs first, so that heapUsed is what
+ * is still reachable (a leak shows as a rising line, not hidden in garbage not yet collected).
+ */
 export function answerUsageRequests(): void {
   process.on('message', (message: unknown) => {
     if ((message as { type?: string }).type !== 'usage') return;
+    (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
     const cpu = process.cpuUsage();
     send({

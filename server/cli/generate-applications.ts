@@ -10,7 +10,7 @@
  *   counter staff, an administrator) and a few thousand residents and investors, all with the
  *   password GENERATED_PASSWORD (default below); accounts that exist already (same e-mail) are reused;
  * - applications over the 12 months before --now: services in the published proportions
- *   (docs: /shared/design/SERVICES.md), the capital largest, mostly on the web, each following a
+ *   (the design notes' SERVICES.md), the capital largest, mostly on the web, each following a
  *   timeline through its real workflow (review, requests for information, inspections,
  *   clearances, fees, payouts, rejections, queries, withdrawals, late ones escalated) cut at --now;
  * - per application one SUBMIT audit row (drafts, 2 %, have none, as in the portal), the open
@@ -18,7 +18,11 @@
  *
  * Every workflow path is driven once through the real engine (`planEvent`) and its snapshot
  * reused, with the application's own people and due times filled in; the row's columns are set
- * exactly as server/services/apply-event.ts sets them. The same --seed and --now give the same data.
+ * exactly as server/services/apply-event.ts sets them, due times in working days of the
+ * configured calendar. The same --seed and --now give the same data. Rows go in as multi-row
+ * INSERTs, a transaction per 5,000 applications, written while the next 5,000 are generated. At
+ * the end PostgreSQL gets VACUUM ANALYZE (what autovacuum would do); SQLite is left without
+ * planner statistics, as the portal leaves it. bench/queue/verify-generated.ts checks the result.
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -54,6 +58,8 @@ import type {
   SlaState,
 } from '../../workflows/types.js';
 
+export const DEFAULT_PASSWORD = 'Generated-Portal-2026';
+
 const USAGE = `Generates realistic applications (with their applicants and staff) in the database.
 
   npx tsx server/cli/generate-applications.ts --count 1000000 [--database-url URL] [--seed 42]
@@ -64,9 +70,7 @@ const USAGE = `Generates realistic applications (with their applicants and staff
 --now           the end of the 12 months generated (default: the start of today, Bahrain time)
 --applicants    residents and investors to create (default 4000)
 --quiet         no progress bar
-Generated accounts get the password in GENERATED_PASSWORD (default ${'Generated-Portal-2026'}).`;
-
-export const DEFAULT_PASSWORD = 'Generated-Portal-2026';
+Generated accounts get the password in GENERATED_PASSWORD (default ${DEFAULT_PASSWORD}).`;
 const HOUR_MS = 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
 const YEAR_DAYS = 365;
@@ -125,9 +129,12 @@ const STAFF_PLAN = {
 } as const;
 const FRONT_OFFICE = 'customer-services';
 
+/** How often things happen (shares of applications, or of those that reach that point). */
 const SHARES = {
+  /** Started and never submitted. */
   draft: 0.02,
   investors: 0.18,
+  /** Applications about an address in the applicant's own municipality. */
   homeMunicipality: 0.85,
   /** Open for ever: nobody picked it up or decided it (the backlog). */
   stuck: 0.003,
@@ -135,10 +142,15 @@ const SHARES = {
   withdrawLate: 0.02,
   reject: 0.12,
   requestInfo: 0.12,
+  /** Of the requests for information: never answered, waiting for ever. */
   neverAnswers: 0.05,
+  /** Of the accepted applications with a fee: never paid. */
   neverPays: 0.02,
+  /** Of the rejections: a query raised in the window (then upheld). */
   raisesQuery: 0.2,
+  /** Of the applications nobody started reviewing: assigned by a supervisor already. */
   assignedBeforeReview: 0.1,
+  /** Who reviews: a supervisor, the front office, otherwise the service's department. */
   reviewedBySupervisor: 0.05,
   reviewedByFrontOffice: 0.25,
 };
@@ -191,81 +203,26 @@ export class Weighted<T> {
 // People
 // ---------------------------------------------------------------------------------------------
 
-/** [Arabic, Latin] */
-type Pair = readonly [string, string];
-const ARABIC_MALE: readonly Pair[] = [
-  ['محمد', 'Mohamed'],
-  ['أحمد', 'Ahmed'],
-  ['علي', 'Ali'],
-  ['حسن', 'Hasan'],
-  ['حسين', 'Hussain'],
-  ['عبدالله', 'Abdulla'],
-  ['يوسف', 'Yousif'],
-  ['خالد', 'Khalid'],
-  ['إبراهيم', 'Ebrahim'],
-  ['جاسم', 'Jassim'],
-  ['سلمان', 'Salman'],
-  ['عيسى', 'Isa'],
-  ['راشد', 'Rashid'],
-  ['فيصل', 'Faisal'],
-  ['عمر', 'Omar'],
-  ['ناصر', 'Nasser'],
-  ['محمود', 'Mahmood'],
-  ['صالح', 'Saleh'],
-];
-const ARABIC_FEMALE: readonly Pair[] = [
-  ['فاطمة', 'Fatima'],
-  ['مريم', 'Maryam'],
-  ['زينب', 'Zainab'],
-  ['نورة', 'Noora'],
-  ['عائشة', 'Aysha'],
-  ['هدى', 'Huda'],
-  ['سارة', 'Sara'],
-  ['ليلى', 'Layla'],
-  ['آمنة', 'Amna'],
-  ['شيخة', 'Shaikha'],
-  ['منى', 'Muna'],
-  ['رقية', 'Ruqaya'],
-];
-const ARABIC_FAMILY: readonly Pair[] = [
-  ['آل خليفة', 'Alkhalifa'],
-  ['الدوسري', 'Aldosari'],
-  ['الموسوي', 'Almosawi'],
-  ['البنعلي', 'Albinali'],
-  ['الجودر', 'Aljowder'],
-  ['العلوي', 'Alalawi'],
-  ['الشيخ', 'Alshaikh'],
-  ['المناعي', 'Almannai'],
-  ['السيد', 'Alsayed'],
-  ['الحايكي', 'Alhaiki'],
-  ['عبدالرحمن', 'Abdulrahman'],
-  ['كانو', 'Kanoo'],
-  ['المحميد', 'Almahmeed'],
-  ['الكعبي', 'Alkaabi'],
-  ['الستري', 'Alsitri'],
-  ['الجمري', 'Aljamri'],
-  ['المرباطي', 'Almerbati'],
-  ['الزياني', 'Alzayani'],
-];
+/** Arabic and Latin spellings. */
+type Pair = readonly [ar: string, latin: string];
+const pairs = (list: string): Pair[] => list.split(',').map((p) => p.split(':') as [string, string]);
+const ARABIC_MALE = pairs(
+  'محمد:Mohamed,أحمد:Ahmed,علي:Ali,حسن:Hasan,حسين:Hussain,عبدالله:Abdulla,يوسف:Yousif,خالد:Khalid,إبراهيم:Ebrahim,جاسم:Jassim,سلمان:Salman,عيسى:Isa,راشد:Rashid,فيصل:Faisal,عمر:Omar,ناصر:Nasser,محمود:Mahmood,صالح:Saleh',
+);
+const ARABIC_FEMALE = pairs(
+  'فاطمة:Fatima,مريم:Maryam,زينب:Zainab,نورة:Noora,عائشة:Aysha,هدى:Huda,سارة:Sara,ليلى:Layla,آمنة:Amna,شيخة:Shaikha,منى:Muna,رقية:Ruqaya',
+);
+const ARABIC_FAMILY = pairs(
+  'آل خليفة:Alkhalifa,الدوسري:Aldosari,الموسوي:Almosawi,البنعلي:Albinali,الجودر:Aljowder,العلوي:Alalawi,الشيخ:Alshaikh,المناعي:Almannai,السيد:Alsayed,الحايكي:Alhaiki,عبدالرحمن:Abdulrahman,كانو:Kanoo,المحميد:Almahmeed,الكعبي:Alkaabi,الستري:Alsitri,الجمري:Aljamri,المرباطي:Almerbati,الزياني:Alzayani',
+);
 const LATIN_FIRST = ['Rajesh', 'Priya', 'Maria', 'Jose', 'John', 'Sarah', 'Imran', 'Ayesha', 'Anil', 'Grace'];
 const LATIN_FAMILY = ['Kumar', 'Nair', 'Santos', 'Reyes', 'Smith', 'Khan', 'Fernandes', 'Das', 'Thomas'];
-const COMPANY_WORDS: readonly Pair[] = [
-  ['النور', 'Al Noor'],
-  ['الخليج', 'Gulf'],
-  ['اللؤلؤ', 'Pearl'],
-  ['الواحة', 'Oasis'],
-  ['المنامة', 'Manama'],
-  ['دلمون', 'Dilmun'],
-  ['الأفق', 'Horizon'],
-  ['البحرين', 'Bahrain'],
-];
-const COMPANY_KINDS: readonly Pair[] = [
-  ['للمقاولات', 'Contracting'],
-  ['للتجارة', 'Trading'],
-  ['للخدمات الهندسية', 'Engineering Services'],
-  ['للعقارات', 'Properties'],
-  ['للمطاعم', 'Restaurants'],
-];
+const COMPANY_WORDS = pairs(
+  'النور:Al Noor,الخليج:Gulf,اللؤلؤ:Pearl,الواحة:Oasis,المنامة:Manama,دلمون:Dilmun,الأفق:Horizon,البحرين:Bahrain',
+);
+const COMPANY_KINDS = pairs(
+  'للمقاولات:Contracting,للتجارة:Trading,للخدمات الهندسية:Engineering Services,للعقارات:Properties,للمطاعم:Restaurants',
+);
 
 interface Applicant {
   id: number;
@@ -496,9 +453,6 @@ export class JsonTemplate {
     this.parts = pieces.filter((_, i) => i % 2 === 0);
     this.names = pieces.filter((_, i) => i % 2 === 1);
   }
-  get slots(): readonly string[] {
-    return this.names;
-  }
   fill(values: Record<string, unknown>): string {
     let out = this.parts[0]!;
     for (let i = 0; i < this.names.length; i++) {
@@ -580,6 +534,10 @@ const DECIDED = new Set(['accepted', 'rejected']);
 /** A working day in the template run, so every guard sees plausible times. */
 const TEMPLATE_START = Date.parse('2026-01-04T06:00:00Z');
 
+/**
+ * A driven snapshot with holes where each application has its own values: the stand-in user ids,
+ * the deadlines' due times, the SLA time left while paused, the inspection date.
+ */
 function slotify(value: unknown, path: string[]): unknown {
   const parent = path.at(-2);
   const key = path.at(-1);
@@ -1171,8 +1129,10 @@ export async function generateApplications(
       await db.raw(
         `select setval(pg_get_serial_sequence('applications', 'id'), (select max(id) from applications))`,
       );
-      log('analyze…');
-      await db.raw('analyze applications, application_events, deadlines, users');
+      // What autovacuum would have done by the time anyone looks: statistics and the visibility
+      // map (without it PostgreSQL cannot use index-only scans).
+      log('vacuum analyze…');
+      await db.raw('vacuum analyze applications, application_events, deadlines, users');
     } else await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
     return { ...summary, seconds: (Date.now() - started) / 1000 };
   } finally {

@@ -1,0 +1,364 @@
+/**
+ * Submissions per second through the portal, side by side with the bare floor, in one run
+ * (`npx tsx bench/submissions.bench.ts`; bench/submissions.md has the figures and their reading).
+ *
+ * Each target runs in its own child process on a fresh SQLite file and upload directory; this
+ * process is the load generator (HTTP/1.1 keep-alive on loopback, CONCURRENCY clients in a closed
+ * loop, each portal client a signed-in resident).
+ *
+ *   floor   one Express route (bench/support/floor-target.ts) that parses the same body and writes
+ *           the same rows (application, audit, outbox, document) in one knex transaction and the
+ *           same file (fsync), and nothing else.
+ *   portal  the real app (createApp, as server/main.ts builds it; no background worker) with two
+ *           benchmark services of two fields each (bench/support/bench-services.ts).
+ *
+ * Variants (VARIANTS, default "nofile,file,submit"):
+ *   nofile  one portal submission is what a resident's browser POSTs: POST /services/:slug/apply
+ *           (draft), POST /applications/:id/form/0 (the two fields), POST /applications/:id/submit.
+ *   file    the same with POST /applications/:id/documents (multipart, the 100 KB PDF: clamd
+ *           scan, file write + fsync, document row) before the page.
+ *   submit  the portal's submit step alone (POST /applications/:id/submit), on drafts prepared
+ *           beforehand with the two fields saved, against the no-file floor.
+ * Redirects are not followed: no page rendering is timed. Memory and CPU of each target process are
+ * read after the warm-up and after every segment (after a full GC: targets run with --expose-gc).
+ *
+ * Environment: N (submissions per target, nofile; default 25000), N_FILE (file; 5000), N_SUBMIT
+ * (submit; 5000), WARMUP (500, not measured), SEGMENTS (10), CONCURRENCY (8), LOG_LEVEL (portal;
+ * warn); PROFILE_DIR=<dir> writes a V8 CPU profile of the portal process there;
+ * BENCH_SESSION_TOUCH=off is a what-if experiment (see bench/support/portal-target.ts).
+ * Needs clamd on 127.0.0.1:3310 for the file variant.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDb, migrateLatest } from '../db/connection.js';
+import { pdfOfSize, requireClamd } from '../test/support/clamav.js';
+import { summarize, table } from './support/stats.js';
+import { TWO_FIELD_ANSWERS, TWO_FIELDS, TWO_FIELDS_AND_PDF } from './support/bench-services.js';
+import { HttpClient, expectRedirect, keepAliveAgent } from './support/http-client.js';
+import { runLoad, startTarget, type LoadResult, type StepTimer, type Target } from './support/load.js';
+import { createResidents, signIn, startDraft, submit } from './support/portal-flow.js';
+import type { UsageReport } from './support/target-ipc.js';
+import { freePort } from './support/server-process.js';
+
+const VARIANTS = ['nofile', 'file', 'submit'] as const;
+type Variant = (typeof VARIANTS)[number];
+type Kind = 'floor' | 'portal';
+
+const COUNTS: Record<Variant, number> = {
+  nofile: Number(process.env.N ?? 25_000),
+  file: Number(process.env.N_FILE ?? 5_000),
+  submit: Number(process.env.N_SUBMIT ?? 5_000),
+};
+const WARMUP = Number(process.env.WARMUP ?? 500);
+const SEGMENTS = Number(process.env.SEGMENTS ?? 10);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
+const CHOSEN = (process.env.VARIANTS ?? VARIANTS.join(','))
+  .split(',')
+  .filter((v): v is Variant => (VARIANTS as readonly string[]).includes(v));
+const PDF = pdfOfSize(100 * 1024);
+const LABELS: Record<Variant, string> = {
+  nofile: '2 fields',
+  file: '2 fields + 100 KB PDF',
+  submit: 'submit step only',
+};
+
+interface UsageSample extends UsageReport {
+  done: number;
+}
+
+interface Measurement {
+  kind: Kind;
+  variant: Variant;
+  count: number;
+  load: LoadResult;
+  usageIdle: UsageReport;
+  /** After the warm-up, then after each segment. */
+  usage: UsageSample[];
+  /** Submissions per second in each segment. */
+  segmentRates: number[];
+  /** The machine's 1-minute load average after each segment: anything else running skews the figures. */
+  loadAverage: number[];
+}
+
+interface Prepared {
+  target: Target;
+  submitOne: (client: number, time: StepTimer) => Promise<void>;
+  close(): void;
+}
+
+function environment(kind: Kind, dir: string, port: number): Record<string, string> {
+  return {
+    PORT: String(port),
+    DATABASE_URL: `sqlite://${path.join(dir, `${kind}.sqlite`)}`,
+    UPLOAD_DIR: path.join(dir, 'uploads'),
+    NODE_ENV: 'development',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    RUN_WORKER: 'false',
+  };
+}
+
+async function prepareFloor(variant: Variant, dir: string): Promise<Prepared> {
+  const target = await startTarget(
+    'bench/support/floor-target.ts',
+    environment('floor', dir, await freePort()),
+    dir,
+  );
+  const agent = keepAliveAgent(CONCURRENCY);
+  const clients = Array.from({ length: CONCURRENCY }, () => new HttpClient(target.baseUrl, agent));
+  return {
+    target,
+    close: () => agent.destroy(),
+    async submitOne(c, time) {
+      const client = clients[c]!;
+      await time('submit', async () => {
+        const res =
+          variant === 'file'
+            ? await client.postMultipart('/submit', TWO_FIELD_ANSWERS, [
+                { field: 'files', filename: 'attachment.pdf', contentType: 'application/pdf', data: PDF },
+              ])
+            : await client.postForm('/submit', TWO_FIELD_ANSWERS);
+        expectRedirect(res, 'floor submit', /\/submitted$/);
+      });
+    },
+  };
+}
+
+async function preparePortal(variant: Variant, dir: string, count: number): Promise<Prepared> {
+  const env = environment('portal', dir, await freePort());
+  const db = createDb(env.DATABASE_URL!);
+  await migrateLatest(db);
+  const residents = await createResidents(db, CONCURRENCY);
+  await db.destroy();
+  const profile = process.env.PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`] : [];
+  const target = await startTarget('bench/support/portal-target.ts', env, dir, profile);
+  const agent = keepAliveAgent(CONCURRENCY);
+  const definition = variant === 'file' ? TWO_FIELDS_AND_PDF : TWO_FIELDS;
+  const sessions: { client: HttpClient; csrf: string; drafts: number[] }[] = [];
+  for (const resident of residents) {
+    const client = new HttpClient(target.baseUrl, agent);
+    sessions.push({ client, csrf: await signIn(client, resident), drafts: [] });
+  }
+  const untimed: StepTimer = async (_step, work) => {
+    await work();
+  };
+
+  /** apply → [upload] → page: a draft ready to submit. */
+  async function draft(c: number, time: StepTimer): Promise<number> {
+    const { client, csrf } = sessions[c]!;
+    let id = 0;
+    await time('apply', async () => {
+      id = await startDraft(client, definition.slug, csrf);
+    });
+    if (variant === 'file') {
+      await time('upload', async () => {
+        const res = await client.postMultipart(
+          `/applications/${id}/documents`,
+          { _csrf: csrf, requirement: 'attachment' },
+          [{ field: 'files', filename: 'attachment.pdf', contentType: 'application/pdf', data: PDF }],
+        );
+        expectRedirect(res, 'upload', /\/documents/);
+      });
+    }
+    await time('page', async () => {
+      const res = await client.postForm(`/applications/${id}/form/0`, {
+        _csrf: csrf,
+        action: 'continue',
+        ...TWO_FIELD_ANSWERS,
+      });
+      expectRedirect(res, 'page 0', /\/check$/);
+    });
+    return id;
+  }
+
+  if (variant === 'submit') {
+    // Clients are handed submissions as they become free, so each gets a share with room to spare.
+    const perClient = Math.ceil(((WARMUP + count) / CONCURRENCY) * 1.1) + 10;
+    process.stderr.write(`  portal submit: preparing ${perClient * CONCURRENCY} drafts\n`);
+    await Promise.all(
+      sessions.map(async (session, c) => {
+        for (let i = 0; i < perClient; i++) session.drafts.push(await draft(c, untimed));
+      }),
+    );
+  }
+
+  return {
+    target,
+    close: () => agent.destroy(),
+    async submitOne(c, time) {
+      const session = sessions[c]!;
+      const id = variant === 'submit' ? session.drafts.shift() : await draft(c, time);
+      if (id === undefined) throw new Error(`client ${c} ran out of prepared drafts`);
+      await time('submit', () => submit(session.client, id, session.csrf));
+    },
+  };
+}
+
+/** Concatenates the segments of one target's run into one result. */
+function joined(loads: LoadResult[]): LoadResult {
+  const concat = (arrays: Float64Array[]) => {
+    const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+    let at = 0;
+    for (const a of arrays) {
+      out.set(a, at);
+      at += a.length;
+    }
+    return out;
+  };
+  const steps = new Map<string, Float64Array>();
+  for (const name of new Set(loads.flatMap((l) => [...l.steps.keys()]))) {
+    steps.set(name, concat(loads.map((l) => l.steps.get(name) ?? new Float64Array(0))));
+  }
+  return {
+    wallMs: loads.reduce((n, l) => n + l.wallMs, 0),
+    total: concat(loads.map((l) => l.total)),
+    steps,
+  };
+}
+
+/**
+ * Floor and portal of one variant, both started up front and then loaded in alternating segments
+ * (SEGMENTS of each, the same count each time), so that anything else the machine does in the
+ * meantime weighs on both alike. Each process accumulates its whole count, for the memory figure.
+ */
+async function measureVariant(variant: Variant): Promise<Measurement[]> {
+  const count = COUNTS[variant];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-submissions-${variant}-`));
+  const running: { kind: Kind; prepared: Prepared; measurement: Measurement; loads: LoadResult[] }[] = [];
+  try {
+    for (const kind of ['floor', 'portal'] as const) {
+      const own = path.join(dir, kind);
+      fs.mkdirSync(own);
+      const prepared =
+        kind === 'floor' ? await prepareFloor(variant, own) : await preparePortal(variant, own, count);
+      const usageIdle = await prepared.target.usage();
+      running.push({
+        kind,
+        prepared,
+        loads: [],
+        measurement: {
+          kind,
+          variant,
+          count,
+          load: { wallMs: 0, total: new Float64Array(0), steps: new Map() },
+          usageIdle,
+          usage: [],
+          segmentRates: [],
+          loadAverage: [],
+        },
+      });
+    }
+    for (const r of running) {
+      await runLoad(WARMUP, CONCURRENCY, r.prepared.submitOne);
+      r.measurement.usage.push({ done: 0, ...(await r.prepared.target.usage()) });
+    }
+    let done = 0;
+    for (let segment = 0; segment < SEGMENTS; segment++) {
+      const part = Math.floor((count * (segment + 1)) / SEGMENTS) - Math.floor((count * segment) / SEGMENTS);
+      for (const r of running) {
+        const load = await runLoad(part, CONCURRENCY, r.prepared.submitOne);
+        const m = r.measurement;
+        r.loads.push(load);
+        m.segmentRates.push((part / load.wallMs) * 1000);
+        m.loadAverage.push(os.loadavg()[0] ?? Number.NaN);
+        m.usage.push({ done: done + part, ...(await r.prepared.target.usage()) });
+        process.stderr.write(
+          `  ${variant} ${r.kind}: segment ${segment + 1}/${SEGMENTS}, ${done + part}/${count}, ` +
+            `${m.segmentRates.at(-1)!.toFixed(1)}/s, RSS ${mb(m.usage.at(-1)!.rss)}, load ${m.loadAverage.at(-1)!.toFixed(1)}\n`,
+        );
+      }
+      done += part;
+    }
+    for (const r of running) r.measurement.load = joined(r.loads);
+    return running.map((r) => r.measurement);
+  } finally {
+    for (const r of running) {
+      r.prepared.close();
+      await r.prepared.target.stop();
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function report(results: Measurement[]): void {
+  const rate = (m: Measurement) => summarize(m.load.total, m.load.wallMs).perSecond;
+  const rows = results.map((r) => {
+    const s = summarize(r.load.total, r.load.wallMs);
+    const floor = results.find((f) => f.kind === 'floor' && f.variant === r.variant);
+    // Segment by segment: portal rate over the floor rate measured just before it.
+    const ratios = floor ? r.segmentRates.map((x, i) => x / floor.segmentRates[i]!) : [];
+    const last = r.usage.at(-1)!;
+    // CPU of the target process over the measured segments (it is idle while the other one runs).
+    const cpuPerSubmission = (last.cpuMs - r.usage[0]!.cpuMs) / r.count;
+    return [
+      `${r.kind} ${LABELS[r.variant]}`,
+      String(r.count),
+      (r.load.wallMs / 1000).toFixed(1),
+      s.perSecond.toFixed(1),
+      ms(s.p50),
+      ms(s.p99),
+      floor ? (s.perSecond / rate(floor)).toFixed(2) : '',
+      ratios.length
+        ? `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
+        : '',
+      ms(cpuPerSubmission),
+      mb(r.usageIdle.rss),
+      mb(r.usage[0]!.rss),
+      mb(last.rss),
+      mb(last.heapUsed),
+      Math.max(...r.loadAverage).toFixed(1),
+    ];
+  });
+  const header = ['target', 'N', 'wall s', 'subm/s', 'p50 ms', 'p99 ms', 'vs floor', 'per segment', 'CPU ms'];
+  console.log('\n' + table([...header, 'RSS idle', 'RSS warm', 'RSS end', 'heap end', 'max load'], rows));
+
+  const stepRows: string[][] = [];
+  for (const r of results.filter((x) => x.kind === 'portal')) {
+    for (const [step, times] of r.load.steps) {
+      const s = summarize(times, r.load.wallMs);
+      stepRows.push([LABELS[r.variant], step, ms(s.p50), ms(s.p99)]);
+    }
+  }
+  if (stepRows.length > 0) {
+    console.log('\nportal steps\n' + table(['variant', 'step', 'p50 ms', 'p99 ms'], stepRows));
+  }
+
+  console.log(
+    '\nRSS/heap used after a full GC (MB), after the warm-up and after each segment, by submissions done',
+  );
+  const whole = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  for (const r of results) {
+    const samples = r.usage.map((m) => `${m.done}:${whole(m.rss)}/${whole(m.heapUsed)}`).join(' ');
+    console.log(`  ${`${r.kind} ${LABELS[r.variant]}`.padEnd(36)} ${samples}`);
+  }
+}
+
+async function main(): Promise<void> {
+  if (CHOSEN.includes('file')) await requireClamd();
+  const cpus = os.cpus();
+  console.log(
+    `submissions: ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${mb(os.totalmem())} RAM, Node ${process.version}; ` +
+      `concurrency ${CONCURRENCY}, warm-up ${WARMUP}; N ${CHOSEN.map((v) => `${v} ${COUNTS[v]}`).join(', ')}` +
+      (process.env.BENCH_SESSION_TOUCH === 'off' ? '; WHAT-IF: session touch switched off' : ''),
+  );
+  const results: Measurement[] = [];
+  for (const variant of CHOSEN) {
+    results.push(...(await measureVariant(variant)));
+  }
+  report(results);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
