@@ -71,10 +71,10 @@ export function applicationsRepository(db: Knex) {
       version: number,
       changes: Partial<Omit<ApplicationRow, 'id' | 'version'>>,
     ): Promise<ApplicationRow | null> {
-      const rows: ApplicationRow[] = await trx('applications')
+      const rows = await trx<ApplicationRow>('applications')
         .where({ id, version })
         .update({ ...changes, version: version + 1 })
-        .returning('*');
+        .returning<ApplicationRow[]>('*');
       return rows[0] ?? null;
     },
 
