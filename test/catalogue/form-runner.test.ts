@@ -77,6 +77,38 @@ describe(`The form runner (${dbLabel})`, () => {
     });
   }
 
+  it('when an investor opens the form of every investor service in both languages, then each page renders with its labels', async () => {
+    const investor = agentFor(ctx.app);
+    const token = await tokenFor(investor, '/signup/investor');
+    await investor.post('/signup/investor').type('form').send({
+      _csrf: token,
+      name: 'Yusuf Trading',
+      cr: '123456-1',
+      email: 'yusuf@trading.bh',
+      mobile: '39001122',
+      password: 'correct horse battery staple',
+      passwordConfirm: 'correct horse battery staple',
+    });
+    const services = ctx.services.registry.all().filter((d) => !d.applicants.includes('resident'));
+    expect(services.length).to.be.greaterThan(0);
+    for (const lang of ['ar', 'en'] as const) {
+      await investor.get(`/lang/${lang}`);
+      for (const definition of services) {
+        const start = await investor
+          .post(`/services/${definition.slug}/apply`)
+          .type('form')
+          .send({ _csrf: csrfFrom((await investor.get(`/services/${definition.slug}`)).text) });
+        const id = Number(/\/applications\/(\d+)\//.exec(start.headers.location as string)?.[1]);
+        for (let page = 0; page < formSteps(definition).length; page++) {
+          const res = await investor.get(`/applications/${id}/form/${page}`);
+          expect(res.status, `${definition.slug} ${page}`).to.equal(200);
+          const first = definition.fields.find((f) => f.step === formSteps(definition)[page])!;
+          expect(res.text).to.contain(first.label[lang].replace(/'/g, '&#39;').replace(/"/g, '&#34;'));
+        }
+      }
+    }
+  });
+
   it('when every page of every resident service is answered, then each reaches the check-your-answers page', async () => {
     for (const definition of ctx.services.registry.all().filter((d) => d.applicants.includes('resident'))) {
       const id = await start(definition.slug);
