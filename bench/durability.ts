@@ -106,7 +106,6 @@ async function submitLoop(
 ): Promise<void> {
   const required = definition.guide.documents.filter((d) => d.required);
   try {
-    let count = 0;
     while (!state.stopping) {
       state.steps[n] = { step: 'apply', since: performance.now() };
       const applicationId = await startDraft(client, SERVICE, csrf);
@@ -126,7 +125,7 @@ async function submitLoop(
       state.submitUnconfirmed--;
       state.acknowledged.push({ reference, applicationId, documents });
       state.steps[n] = { step: 'between submissions', since: performance.now() };
-      if (once && ++count >= 1) return;
+      if (once) return;
     }
   } catch (err) {
     // Failures after the kill are the kill's; before it they are real errors.
