@@ -15,11 +15,32 @@ export function dirOf(lang: Lang): 'rtl' | 'ltr' {
   return lang === 'ar' ? 'rtl' : 'ltr';
 }
 
+/**
+ * A language's texts: `locales/<lang>.json`, merged with every `locales/<lang>/*.json` (one file
+ * per area, e.g. certificates.json). Two files may not define the same top-level key.
+ */
 function readLocale(lang: Lang): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(localesDir, `${lang}.json`), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  const read = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const merged = read(path.join(localesDir, `${lang}.json`));
+  const areaDir = path.join(localesDir, lang);
+  const areas = fs.existsSync(areaDir)
+    ? fs
+        .readdirSync(areaDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
+  for (const file of areas) {
+    for (const [key, value] of Object.entries(read(path.join(areaDir, file)))) {
+      if (key in merged) throw new Error(`locales/${lang}/${file}: top-level key "${key}" is defined twice`);
+      merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+/** Every text of a language, as the portal loads it (for tests that compare the languages). */
+export function localeTexts(lang: Lang): Record<string, unknown> {
+  return readLocale(lang);
 }
 
 const instance = i18next.createInstance();

@@ -39,14 +39,59 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
+let pgDatabaseOnce: Promise<string> | undefined;
+/**
+ * On PostgreSQL each test process gets a database of its own (`<name>_t<pid>`, made from
+ * DATABASE_URL's), so two suites on one server do not drop each other's tables. Databases
+ * left by processes that are gone are dropped first.
+ */
+function processDatabaseUrl(base: string): Promise<string> {
+  pgDatabaseOnce ??= (async () => {
+    const url = new URL(base);
+    const baseName = url.pathname.slice(1) || 'postgres';
+    const name = `${baseName}_t${process.pid}`;
+    const admin = createDb(base);
+    try {
+      const { rows } = await admin.raw<{ rows: { datname: string }[] }>(
+        'select datname from pg_database where datname like ?',
+        [`${baseName}\\_t%`],
+      );
+      for (const { datname } of rows) {
+        const pid = Number(datname.slice(baseName.length + 2));
+        if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+        await admin.raw(`drop database if exists "${datname}" with (force)`);
+      }
+      const exists = await admin.raw<{ rows: unknown[] }>('select 1 from pg_database where datname = ?', [
+        name,
+      ]);
+      if (exists.rows.length === 0) await admin.raw(`create database "${name}"`);
+    } finally {
+      await admin.destroy();
+    }
+    url.pathname = `/${name}`;
+    return url.toString();
+  })();
+  return pgDatabaseOnce;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Drops everything so each test file starts from an empty, freshly migrated database. */
 export async function freshDatabase(): Promise<{ db: Knex; url: string; cleanup: () => void }> {
   if (PG_URL) {
-    const db = createDb(PG_URL);
+    const url = await processDatabaseUrl(PG_URL);
+    const db = createDb(url);
     await db.raw('drop schema if exists public cascade');
     await db.raw('create schema public');
     await migrateLatest(db);
-    return { db, url: PG_URL, cleanup: () => undefined };
+    return { db, url, cleanup: () => undefined };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-test-'));
   const url = `sqlite://${path.join(dir, 'test.sqlite')}`;
