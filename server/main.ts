@@ -6,7 +6,7 @@ import { ORPHAN_GRACE_MS } from './background.js';
 import { createServices } from './services/index.js';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
-import { DEMO_PASSWORD, seedDemoAccounts } from './services/demo-seed.js';
+import { DEMO_PASSWORD, seedDemoAccounts, seedDemoApplications } from './services/demo-seed.js';
 import { loadRegistry } from './boot.js';
 import { startBackgroundWork } from './background.js';
 
@@ -42,6 +42,19 @@ async function main(): Promise<void> {
       for (const a of seeded) console.log(`  ${a.role.padEnd(10)} ${a.municipality.padEnd(9)} ${a.email}`);
       console.log('');
     }
+    const period = services.stats.defaultPeriod();
+    const created = await seedDemoApplications({
+      db,
+      databaseUrl: config.databaseUrl,
+      period,
+      now: new Date(`${period.to}T00:00:00+03:00`),
+      logger,
+    });
+    if (created > 0)
+      console.log(
+        `Demo data: ${created.toLocaleString('en')} applications submitted ${period.from} to the day before ${period.to}` +
+          ` (the published figures; generated applicants and staff use the same password).\n`,
+      );
   }
   const app = createApp({ config, db, logger, clock: systemClock, services });
   const server = app.listen(config.port, () => {

@@ -25,6 +25,9 @@ export interface ApplicationRow {
   queue_due_at?: number | string;
   submitted_at: Date | string | null;
   decided_at: Date | string | null;
+  /** While it waits on the applicant: since when; `waited_ms`: working ms it waited before. */
+  waiting_since?: Date | string | null;
+  waited_ms?: number | string;
   created_at: Date | string;
   updated_at: Date | string;
   version: number;

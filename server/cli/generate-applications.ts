@@ -34,6 +34,7 @@ import { loadConfig } from '../config.js';
 import { loadRegistry } from '../boot.js';
 import { ARGON2_PARAMS } from '../security/passwords.js';
 import { QUEUE_STATUSES } from '../services/apply-event.js';
+import { rebuildCounters } from '../services/stats-counters.js';
 import { REFERENCE_ALPHABET, servicePrefix } from '../services/reference.js';
 import { initialSnapshot, planEvent } from '../../workflows/engine.js';
 import {
@@ -175,6 +176,14 @@ export function rngFrom(seed: number, stream: number): Rng {
 
 const int = (rng: Rng, min: number, max: number) => min + Math.floor(rng() * (max - min + 1));
 const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
+/** Fisher–Yates, in place. */
+function shuffle<T>(rng: Rng, list: T[]): T[] {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [list[i], list[j]] = [list[j]!, list[i]!];
+  }
+  return list;
+}
 
 /** Draws from weighted choices by binary search over the cumulative weights. */
 export class Weighted<T> {
@@ -531,6 +540,7 @@ export interface PathTemplate {
 }
 
 const DECIDED = new Set(['accepted', 'rejected']);
+const WAITING = 'waiting_on_applicant';
 /** A working day in the template run, so every guard sees plausible times. */
 const TEMPLATE_START = Date.parse('2026-01-04T06:00:00Z');
 
@@ -1011,7 +1021,7 @@ function withSla(planned: Planned[], service: ServiceInfo, days: WorkingDays): T
 const APPLICATION_COLUMNS = (
   'id reference service_slug service_version applicant_id created_by channel municipality department ' +
   'state status snapshot form_data outcome assigned_to sla_due_at escalated submitted_at decided_at ' +
-  'created_at updated_at version in_queue queue_due_at'
+  'created_at updated_at version in_queue queue_due_at waiting_since waited_ms'
 ).split(' ');
 const EVENT_COLUMNS =
   'application_id actor_id actor_role event from_state to_state from_status to_status comment payload created_at'.split(
@@ -1088,6 +1098,10 @@ export interface GenerateOptions {
   applicants: number;
   password: string;
   quiet: boolean;
+  /** Exactly these many submitted applications per service (and no drafts), instead of `count` drawn by weight. */
+  exactCounts?: Record<string, number>;
+  /** Submissions from this day on (default: the 12 months before `now`). */
+  since?: Date;
 }
 
 export interface GenerateSummary {
@@ -1125,6 +1139,8 @@ export async function generateApplications(
     );
     const started = Date.now();
     const summary = await writeApplications(db, options, services, people, calendar);
+    log('report counters…');
+    await rebuildCounters(db, calendar);
     if (pg) {
       await db.raw(
         `select setval(pg_get_serial_sequence('applications', 'id'), (select max(id) from applications))`,
@@ -1163,11 +1179,12 @@ function serviceInfo(registry: Registry): Map<string, ServiceInfo> {
 }
 
 /** Local (UTC+3) days of the last 12 months, weighted: more e-services lately, few on days off. */
-function dayWeights(now: Date, calendar: Calendar, assisted: boolean): Weighted<number> {
+function dayWeights(now: Date, calendar: Calendar, assisted: boolean, since?: Date): Weighted<number> {
   const offset = calendar.utcOffsetMinutes * MINUTE_MS;
   const today = Math.floor((now.getTime() + offset) / DAY_MS);
+  const first = since ? Math.floor((since.getTime() + offset) / DAY_MS) : today - YEAR_DAYS;
   const days: [number, number][] = [];
-  for (let d = today - YEAR_DAYS; d <= today; d++) {
+  for (let d = first; d <= today; d++) {
     const start = d * DAY_MS - offset;
     const working = isWorkingDay(new Date(start), calendar);
     if (assisted && !working) continue;
@@ -1204,8 +1221,20 @@ async function writeApplications(
   );
   const municipalityDraw = new Weighted(Object.entries(MUNICIPALITY_WEIGHTS) as [MunicipalityCode, number][]);
   const channelDraw = new Weighted(Object.entries(CHANNEL_WEIGHTS) as [Channel, number][]);
-  const webDays = dayWeights(options.now, calendar, false);
-  const officeDays = dayWeights(options.now, calendar, true);
+  const webDays = dayWeights(options.now, calendar, false, options.since);
+  const officeDays = dayWeights(options.now, calendar, true, options.since);
+  // With exact counts: every service as often as asked, in a shuffled order.
+  const exact = options.exactCounts
+    ? shuffle(
+        rngFrom(options.seed, 7),
+        Object.entries(options.exactCounts).flatMap(([slug, n]) => {
+          const service = services.get(slug);
+          if (!service) throw new Error(`service ${slug} is not in the registry`);
+          return Array.from({ length: n }, () => service);
+        }),
+      )
+    : null;
+  const total = exact ? exact.length : options.count;
   const blocks = new Map<MunicipalityCode, number[]>();
   for (let b = 100; b <= 1400; b++) {
     const m = municipalityOfBlock(b);
@@ -1230,16 +1259,16 @@ async function writeApplications(
 
   const byStatus: Record<string, number> = {};
   const inQueue: Record<string, number> = {};
-  const bar = new ProgressBar(options.count, 'applications', options.quiet);
+  const bar = new ProgressBar(total, 'applications', options.quiet);
   let written = 0;
   let writing = Promise.resolve();
-  for (let done = 0; done < options.count;) {
-    const inThis = Math.min(BATCH * BATCHES_PER_TRANSACTION, options.count - done);
+  for (let done = 0; done < total;) {
+    const inThis = Math.min(BATCH * BATCHES_PER_TRANSACTION, total - done);
     const apps: Row[] = [];
     const audit: Row[] = [];
     const deadlines: Row[] = [];
     for (let i = 0; i < inThis; i++) {
-      const service = serviceDraw.draw(rng);
+      const service = exact ? exact[done + i]! : serviceDraw.draw(rng);
       const kinds = service.applicantKinds;
       const kind = kinds.length === 1 ? kinds[0]! : rng() < 0.85 ? 'resident' : 'investor';
       const applicant = pick(rng, kind === 'resident' ? people.residents : people.investors);
@@ -1266,14 +1295,14 @@ async function writeApplications(
       );
       const id = nextId++;
 
-      if (rng() < SHARES.draft) {
+      if (!exact && rng() < SHARES.draft) {
         // prettier-ignore
         apps.push([
           id, null, service.definition.slug, service.definition.version, applicant.id, clerk?.id ?? null,
           channel, rng() < 0.6 ? municipality : null, service.definition.department, 'draft', 'draft',
           draftSnapshot(service).fill({ applicant: applicant.id }), form, null, null, null, false, null, null,
           new Date(createdAt), new Date(createdAt + int(rng, 1, 20) * MINUTE_MS), int(rng, 1, 3), false,
-          QUEUE_NO_DUE,
+          QUEUE_NO_DUE, null, 0,
         ]);
         byStatus.draft = (byStatus.draft ?? 0) + 1;
         continue;
@@ -1297,11 +1326,18 @@ async function writeApplications(
       const steps = happened.filter((e) => e.type !== 'SLA_ESCALATE');
       let slaDueAt: number | null = null;
       let decidedAt: number | null = null;
+      let waitingSince: number | null = null;
+      let waitedMs = 0;
       for (const [n, e] of steps.entries()) {
         const step = template.steps[n]!;
         if (step.slaDue) slaDueAt = e.due;
         else if (step.sla === 'paused') slaDueAt = null;
         if (DECIDED.has(step.toStatus) && step.toStatus !== step.fromStatus) decidedAt = e.at;
+        if (step.toStatus === WAITING && step.fromStatus !== WAITING) waitingSince = e.at;
+        else if (step.fromStatus === WAITING && step.toStatus !== WAITING && waitingSince !== null) {
+          waitedMs += workingMsBetween(new Date(waitingSince), new Date(e.at), calendar);
+          waitingSince = null;
+        }
       }
       const current = steps.at(-1)!;
       const rejection = happened.find((e) => e.type === 'REJECT');
@@ -1329,7 +1365,7 @@ async function writeApplications(
         outcome, reviewer?.id ?? null, dateOrNull(slaDueAt), template.escalated, new Date(submittedAt),
         dateOrNull(decidedAt), new Date(createdAt), new Date(happened.at(-1)!.at),
         3 + happened.length + (reviewer ? 1 : 0), queued,
-        slaRunning && current.due !== null ? current.due : QUEUE_NO_DUE,
+        slaRunning && current.due !== null ? current.due : QUEUE_NO_DUE, dateOrNull(waitingSince), waitedMs,
       ]);
       // prettier-ignore
       audit.push([
@@ -1356,7 +1392,7 @@ async function writeApplications(
   }
   await writing;
   bar.finish();
-  return { applications: options.count, byStatus, inQueue };
+  return { applications: total, byStatus, inQueue };
 }
 
 const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { planEvent, REFUSAL_HTTP_STATUS, type RefusalCode } from '../../workflows/engine.js';
-import type { Calendar } from '../../workflows/calendar.js';
+import { workingMsBetween, type Calendar } from '../../workflows/calendar.js';
+import { shiftCounters } from './stats-counters.js';
 import type { Registry } from '../../workflows/registry.js';
 import type { Effect, PersistedSnapshot, Role, WorkflowClock } from '../../workflows/types.js';
 import {
@@ -25,6 +26,18 @@ export interface ApplyEventRequest {
   >;
 }
 
+/** What one event changed, for extensions that write their rows in the event's own transaction. */
+export interface ApplicationEventChange {
+  before: ApplicationRow;
+  after: ApplicationRow;
+  effects: Effect[];
+  fromStatus: string;
+  toStatus: string;
+  now: Date;
+}
+
+export type ApplicationEventHook = (trx: Knex.Transaction, change: ApplicationEventChange) => Promise<void>;
+
 export type ApplyEventFailure = RefusalCode | 'not_found' | 'conflict';
 
 export type ApplyEventResult =
@@ -39,8 +52,9 @@ export const QUEUE_STATUSES = new Set(['submitted', 'in_review', 'waiting_on_app
 class Conflict extends Error {}
 
 /**
- * Effects with nothing to deliver yet: 'escalate' is already on the row (the `escalated` flag the
- * supervisors' queue shows) and 'webhook' has no subscribers until partner webhooks exist.
+ * Effects with no outbox row of their own: 'escalate' is already on the row (the `escalated` flag
+ * the supervisors' queue shows) and 'webhook' becomes one row per partner subscription, written by
+ * the webhooks hook (server/services/webhooks.ts).
  */
 const NOT_DELIVERED = new Set(['escalate', 'webhook']);
 
@@ -67,6 +81,8 @@ export function applyEventService(deps: {
   clock: Clock;
   calendar: Calendar;
   outbox?: OutboxRepository;
+  /** Run inside the transaction after the outbox rows (partner webhooks, registry checks). */
+  inTransaction?: ApplicationEventHook[];
 }) {
   const { db, registry, clock, calendar } = deps;
   const applications = applicationsRepository(db);
@@ -110,6 +126,7 @@ export function applyEventService(deps: {
       ...(slaDue ? { sla_due_at: new Date(slaDue) } : plan.sla === 'paused' ? { sla_due_at: null } : {}),
       ...(plan.fromStatus === 'draft' && plan.toStatus !== 'draft' ? { submitted_at: now } : {}),
       ...(DECIDED.has(plan.toStatus) && plan.toStatus !== plan.fromStatus ? { decided_at: now } : {}),
+      ...waitingChanges(row, plan.fromStatus, plan.toStatus, now, calendar),
       in_queue: QUEUE_STATUSES.has(plan.toStatus) && !plan.final,
       queue_due_at: slaDue && plan.sla === 'running' ? new Date(slaDue).getTime() : QUEUE_NO_DUE,
     };
@@ -122,6 +139,7 @@ export function applyEventService(deps: {
         // The row as this event left it, read in the same statement (never a later event's row).
         const updated = await applications.updateIfVersion(trx, row.id, row.version, changes);
         if (!updated) throw new Conflict('someone else changed the application first');
+        await shiftCounters(trx, row, updated, calendar);
         await applications.appendEvent(trx, {
           applicationId: row.id,
           actorId: request.actor.userId,
@@ -136,6 +154,16 @@ export function applyEventService(deps: {
           at: now,
         });
         await outbox.add(trx, outboxEntries(row, plan.effects), now);
+        for (const hook of deps.inTransaction ?? []) {
+          await hook(trx, {
+            before: row,
+            after: updated,
+            effects: plan.effects,
+            fromStatus: plan.fromStatus,
+            toStatus: plan.toStatus,
+            now,
+          });
+        }
         await applications.replaceDeadlines(
           trx,
           row.id,
@@ -158,6 +186,24 @@ export function applyEventService(deps: {
     }
     return { ok: true, application, from: plan.from, to: plan.to, toStatus: plan.toStatus };
   };
+}
+
+const WAITING = 'waiting_on_applicant';
+
+/** Starts the waiting clock when the application goes to its applicant, adds it up when it comes back. */
+function waitingChanges(
+  row: ApplicationRow,
+  fromStatus: string,
+  toStatus: string,
+  now: Date,
+  calendar: Calendar,
+): Partial<ApplicationRow> {
+  if (toStatus === WAITING && fromStatus !== WAITING) return { waiting_since: now };
+  if (fromStatus === WAITING && toStatus !== WAITING && row.waiting_since) {
+    const waited = workingMsBetween(new Date(row.waiting_since), now, calendar);
+    return { waiting_since: null, waited_ms: Number(row.waited_ms ?? 0) + waited };
+  }
+  return {};
 }
 
 /** What the event carried besides its type, actor, time and comment (e.g. the inspection date). */

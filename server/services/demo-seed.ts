@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { MUNICIPALITIES, STAFF_ROLES, type StaffRole } from '../../workflows/municipalities.js';
 import type { AccountsService } from './accounts.js';
 import type { Logger } from '../logger.js';
+import { generateApplications, SERVICE_WEIGHTS } from '../cli/generate-applications.js';
 
 /** The password every demo account gets; shown at start-up in development only. */
 export const DEMO_PASSWORD = 'Demo-Portal-2026';
@@ -49,4 +50,40 @@ export async function seedDemoAccounts(
   }
   logger.info({ count: created.length }, 'demo staff accounts created');
   return created;
+}
+
+/**
+ * The published two months (SERVICES.md: 4,028 e-transactions; residence certificate 1,751,
+ * municipal account 550, insurance refund 453, excavation permit 284, building completion 250, the
+ * other 740 over the other services) as submitted applications in the dashboard's default period
+ * ending yesterday, with realistic statuses, channels and decision times, so a fresh install tells
+ * that story on its first start. Only into a database with no applications; the generated
+ * applicants and staff get the demo password.
+ */
+export async function seedDemoApplications(deps: {
+  db: Knex;
+  databaseUrl: string;
+  period: { from: string };
+  now: Date;
+  logger: Logger;
+}): Promise<number> {
+  const { db, logger } = deps;
+  const existing: unknown = await db('applications').first('id');
+  if (existing) return 0;
+  const summary = await generateApplications(
+    {
+      databaseUrl: deps.databaseUrl,
+      count: 0,
+      exactCounts: SERVICE_WEIGHTS,
+      since: new Date(`${deps.period.from}T00:00:00+03:00`),
+      now: deps.now,
+      seed: 2026,
+      applicants: 600,
+      password: DEMO_PASSWORD,
+      quiet: true,
+    },
+    (line) => logger.debug(line),
+  );
+  logger.info({ count: summary.applications, seconds: summary.seconds }, 'demo applications created');
+  return summary.applications;
 }

@@ -214,4 +214,54 @@ describe(`Applying workflow events through the database (${dbLabel})`, () => {
     expect(result.ok).to.equal(false);
     expect(await count('application_events', id)).to.equal(2);
   });
+
+  it('when an application waits on its applicant and comes back, then the working time it waited is added up and left out of its decision time', async () => {
+    // Sunday 22 Nov 2026, 11:00 in Bahrain.
+    ctx.clock.set(new Date('2026-11-22T08:00:00Z'));
+    const id = await underReview();
+    const requested = await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'REQUEST_INFO', comment: 'Please add the lease.' },
+      actor: as(reviewer),
+    });
+    expect(requested.ok, JSON.stringify(requested)).to.equal(true);
+    expect(new Date(requested.ok ? requested.application.waiting_since! : 0).toISOString()).to.equal(
+      '2026-11-22T08:00:00.000Z',
+    );
+    // Back on Tuesday at the same hour: two working days later.
+    ctx.clock.set(new Date('2026-11-24T08:00:00Z'));
+    const resubmitted = await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'RESUBMIT' },
+      actor: as(applicant),
+    });
+    expect(resubmitted.ok, JSON.stringify(resubmitted)).to.equal(true);
+    const row = (await ctx.services.applications.findById(id))!;
+    expect(row.waiting_since).to.equal(null);
+    expect(Number(row.waited_ms)).to.equal(2 * 24 * 60 * 60 * 1000);
+    // Decided on Wednesday at the same hour: 3 working days since submission, 1 of them the council's.
+    ctx.clock.set(new Date('2026-11-25T08:00:00Z'));
+    await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'START_REVIEW' },
+      actor: as(reviewer),
+    });
+    const accepted = await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'ACCEPT' },
+      actor: as(reviewer),
+    });
+    expect(accepted.ok, JSON.stringify(accepted)).to.equal(true);
+    const report = await ctx.services.stats.report({
+      from: '2026-11-01',
+      to: '2026-11-30',
+      municipality: 'capital',
+    });
+    expect(report.services[0]).to.include({
+      slug: 'residence-certificate',
+      count: 1,
+      decided: 1,
+      medianDays: 1,
+    });
+  });
 });

@@ -125,6 +125,27 @@ describe(`Statistics per service (${dbLabel})`, () => {
         updated_at: at(submitted),
       });
     }
+    // Waited on its applicant 3 working days (Mon 16 → Thu 19 Nov) of the 4 from Sun 15 to Thu 19 Nov.
+    await ctx.db('applications').insert({
+      service_slug: 'insurance-refund',
+      service_version: 1,
+      applicant_id: applicantId,
+      channel: 'web',
+      municipality: 'muharraq',
+      department: 'customer-services',
+      state: 'accepted',
+      status: 'accepted',
+      snapshot: '{}',
+      form_data: '{}',
+      submitted_at: at('2026-11-15T09:00:00'),
+      decided_at: at('2026-11-19T09:00:00'),
+      sla_due_at: at('2026-11-26T09:00:00'),
+      waited_ms: 3 * 24 * 60 * 60 * 1000,
+      created_at: at('2026-11-15T09:00:00'),
+      updated_at: at('2026-11-19T09:00:00'),
+    });
+    // Rows written behind the workflow's back: the counters are recomputed from them.
+    await ctx.services.stats.rebuild();
   });
   after(() => ctx.close());
 
@@ -176,7 +197,18 @@ describe(`Statistics per service (${dbLabel})`, () => {
 
   it('when no municipality is chosen, then all four are counted', async () => {
     const r = await ctx.services.stats.report({ from: '2026-11-01', to: '2026-11-30', municipality: null });
-    expect(r.total).to.equal(7);
+    expect(r.total).to.equal(8);
+  });
+
+  it('when an application waited on its applicant, then the waiting is left out of its decision time', async () => {
+    const r = await ctx.services.stats.report({
+      from: '2026-11-01',
+      to: '2026-11-30',
+      municipality: 'muharraq',
+    });
+    const refund = r.services.find((s) => s.slug === 'insurance-refund')!;
+    expect(refund.medianDays).to.equal(1);
+    expect(refund.withinSla).to.equal(1);
   });
 
   it('when percentiles are taken, then the nearest-rank value is returned', () => {

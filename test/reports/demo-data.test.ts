@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { freshDatabase, dbLabel, sharedRegistry } from '../support/context.js';
+import { loadConfig } from '../../server/config.js';
+import { createLogger } from '../../server/logger.js';
+import { fixedClock } from '../../server/clock.js';
+import { createServices } from '../../server/services/index.js';
+import { seedDemoApplications } from '../../server/services/demo-seed.js';
+import type { StatsReport } from '../../server/services/stats.js';
+
+/** SERVICES.md: the published two months, as the ministry reported them. */
+const PUBLISHED: Record<string, number> = {
+  'residence-certificate': 1751,
+  'municipal-account-opening': 550,
+  'insurance-refund': 453,
+  'excavation-permit': 284,
+  'building-completion-certificate': 250,
+};
+
+describe(`Demo data on a fresh install (${dbLabel})`, function () {
+  this.timeout(180_000);
+  let db: Knex;
+  let cleanup: () => void;
+  let report: StatsReport;
+  let created: number;
+  let services: ReturnType<typeof createServices>;
+
+  before(async () => {
+    const fresh = await freshDatabase();
+    db = fresh.db;
+    cleanup = fresh.cleanup;
+    const clock = fixedClock(new Date('2026-11-22T09:00:00Z'));
+    const logger = createLogger('silent');
+    services = createServices({
+      db,
+      config: loadConfig({ NODE_ENV: 'test' }),
+      clock,
+      logger,
+      registry: await sharedRegistry(),
+    });
+    const period = services.stats.defaultPeriod();
+    created = await seedDemoApplications({
+      db,
+      databaseUrl: fresh.url,
+      period,
+      now: new Date(`${period.to}T00:00:00+03:00`),
+      logger,
+    });
+    report = await services.stats.report({ ...period, municipality: null });
+  });
+  after(async () => {
+    await db.destroy();
+    cleanup();
+  });
+
+  it('when the dashboard opens on its default period, then it shows the published 4,028 e-transactions with the five published services exactly', () => {
+    expect(created).to.equal(4028);
+    expect(report.total).to.equal(4028);
+    const counts = Object.fromEntries(report.services.map((s) => [s.slug, s.count]));
+    for (const [slug, n] of Object.entries(PUBLISHED)) expect(counts[slug], slug).to.equal(n);
+    expect(report.services.slice(0, 5).map((s) => s.slug)).to.deep.equal(Object.keys(PUBLISHED));
+    const others = report.services.filter((s) => !(s.slug in PUBLISHED));
+    expect(others.reduce((n, s) => n + s.count, 0)).to.equal(740);
+    expect(others.length).to.equal(18);
+  });
+
+  it('when the demo figures are broken down, then statuses, channels, months and decision times look like a working portal', () => {
+    expect(report.byStatus.accepted).to.be.greaterThan(report.byStatus.rejected!);
+    expect(report.byStatus.rejected).to.be.greaterThan(0);
+    expect(report.byStatus.in_review! + report.byStatus.submitted!).to.be.greaterThan(0);
+    expect(report.byStatus.withdrawn).to.be.greaterThan(0);
+    expect(report.byChannel.web).to.be.greaterThan(report.byChannel.counter!);
+    expect(report.byChannel.counter).to.be.greaterThan(0);
+    expect(report.byMonth.length).to.be.within(2, 3);
+    const residence = report.services[0]!;
+    expect(residence.medianDays).to.be.a('number');
+    expect(residence.p90Days!).to.be.at.least(residence.medianDays!);
+    expect(residence.withinSla).to.be.within(0.5, 1);
+  });
+
+  it('when the portal starts again on a database with applications, then no more demo data is added', async () => {
+    const period = services.stats.defaultPeriod();
+    const again = await seedDemoApplications({
+      db,
+      databaseUrl: 'unused://not-opened',
+      period,
+      now: new Date(`${period.to}T00:00:00+03:00`),
+      logger: createLogger('silent'),
+    });
+    expect(again).to.equal(0);
+    expect((await services.stats.report({ ...period, municipality: null })).total).to.equal(4028);
+  });
+});
