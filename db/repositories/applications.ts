@@ -59,12 +59,13 @@ export function applicationsRepository(db: Knex) {
       return trx<ApplicationRow>('applications').where({ id }).first();
     },
 
-    async insert(trx: Knex, row: Omit<ApplicationRow, 'id' | 'version'>): Promise<number> {
+    /** Inserts a new application and returns it as stored (one statement on both databases). */
+    async insert(trx: Knex, row: Omit<ApplicationRow, 'id' | 'version'>): Promise<ApplicationRow> {
       const [inserted] = await trx('applications')
         .insert({ ...row, version: 1 })
-        .returning<{ id: number }[]>('id');
-      if (!inserted) throw new Error('insert returned no id');
-      return inserted.id;
+        .returning<ApplicationRow[]>('*');
+      if (!inserted) throw new Error('insert returned no row');
+      return inserted;
     },
 
     /** Updates only if nobody else changed the row since it was read; null means someone did. */

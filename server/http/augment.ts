@@ -1,6 +1,7 @@
 import type { UserRow } from '../../db/repositories/users.js';
 import type { Lang, Translate } from '../i18n.js';
 import type { answerFormatter, dateFormatter } from './formatting.js';
+import type { LazyLocals } from './render.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -26,6 +27,8 @@ declare module 'express-serve-static-core' {
     formatMoney: (amount: number) => string;
     formatAnswer: ReturnType<typeof answerFormatter>;
     unread: number;
+    /** Values the layout fetches only when it renders (server/http/render.ts). */
+    lazy?: LazyLocals;
   }
 }
 

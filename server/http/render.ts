@@ -9,6 +9,8 @@ const layoutFile = path.join(viewsDir, 'layout.ejs');
 /**
  * The view engine: renders the page, then the layout around it (`body`), unless the page
  * sets `layout: false`. Pages set `title` for the <title> and the main heading.
+ * `res.locals.lazy` holds values the layout needs that cost a query (the unread-notice count):
+ * they are fetched only when a layout is rendered, so requests that redirect never pay for them.
  */
 export function layoutEngine(production: boolean) {
   const options = { cache: production, async: false };
@@ -17,7 +19,19 @@ export function layoutEngine(production: boolean) {
     ejs.renderFile(file, locals, options, (err, body) => {
       if (err) return callback(err);
       if (locals.layout === false) return callback(null, body);
-      ejs.renderFile(layoutFile, { ...locals, body }, options, callback);
+      resolveLazy(locals.lazy).then(
+        (values) => ejs.renderFile(layoutFile, { ...locals, ...values, body }, options, callback),
+        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      );
     });
   };
+}
+
+export type LazyLocals = Record<string, () => Promise<unknown>>;
+
+async function resolveLazy(lazy: unknown): Promise<Record<string, unknown>> {
+  if (!lazy) return {};
+  const entries = Object.entries(lazy as LazyLocals);
+  const values = await Promise.all(entries.map(([, load]) => load()));
+  return Object.fromEntries(entries.map(([key], i): [string, unknown] => [key, values[i]]));
 }

@@ -22,6 +22,7 @@ export function sessionMiddleware(db: Knex, config: Config): RequestHandler {
     createTable: false,
     cleanupInterval: config.env === 'test' ? 0 : 15 * 60 * 1000,
   });
+  throttleTouch(store);
   return session({
     name: sessionCookieName(config),
     secret: config.sessionSecret,
@@ -38,6 +39,43 @@ export function sessionMiddleware(db: Knex, config: Config): RequestHandler {
       maxAge: IDLE_TIMEOUT_MS,
     },
   });
+}
+
+/** How far the idle expiry may lag: a session's expiry is written at most once per minute. */
+export const TOUCH_INTERVAL_MS = 60 * 1000;
+
+/**
+ * With `rolling`, express-session asks the store to push the expiry on every request (an UPDATE and
+ * its disk sync each time). Pushed at most once a minute per session instead, the idle timeout is
+ * 29 to 30 minutes rather than exactly 30. The memo is only an optimisation: another process, or a
+ * forgotten entry, just touches again.
+ */
+function throttleTouch(store: session.Store): void {
+  const touch = store.touch?.bind(store);
+  if (!touch) return;
+  const touched = new Map<string, number>();
+  store.touch = (sid, data, callback) => {
+    const now = Date.now();
+    const last = touched.get(sid);
+    if (last !== undefined && now - last < TOUCH_INTERVAL_MS) return callback?.();
+    if (touched.size >= 10_000) {
+      for (const [key, at] of touched) if (now - at >= TOUCH_INTERVAL_MS) touched.delete(key);
+      if (touched.size >= 10_000) touched.clear();
+    }
+    touched.set(sid, now);
+    touch(sid, data, callback);
+  };
+  // A session saved (at sign-in, or with a flash message) has just had its expiry written too.
+  const set = store.set.bind(store);
+  store.set = (sid, data, callback) => {
+    touched.set(sid, Date.now());
+    set(sid, data, callback);
+  };
+  const destroy = store.destroy.bind(store);
+  store.destroy = (sid, callback) => {
+    touched.delete(sid);
+    destroy(sid, callback);
+  };
 }
 
 /** Loads the signed-in person; ends sessions past the absolute timeout or of disabled accounts. */

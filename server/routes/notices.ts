@@ -4,10 +4,12 @@ import { requireSignIn } from '../http/guards.js';
 
 /** Puts the unread count in the header of every page a signed-in person opens. */
 export function unreadNotices(services: Services): RequestHandler {
-  return async (_req, res, next) => {
+  return (_req, res, next) => {
     res.locals.unread = 0;
-    // Every page that may render shows it, also one shown again after a refused form.
-    if (res.locals.user) res.locals.unread = await services.notices.unreadCount(res.locals.user.id);
+    // Every page shows it (also one shown again after a refused form); counted only when a page is
+    // rendered, not for the POSTs that redirect.
+    const user = res.locals.user;
+    if (user) res.locals.lazy = { ...res.locals.lazy, unread: () => services.notices.unreadCount(user.id) };
     next();
   };
 }

@@ -26,7 +26,7 @@ export function applicationsService(deps: { db: Knex; registry: Registry; clock:
     const snapshot: PersistedSnapshot = initialSnapshot(definition, { applicantId: input.applicantId });
     const where = describeState(definition, snapshot);
     const now = clock.now();
-    const id = await repo.insert(db, {
+    return repo.insert(db, {
       reference: null,
       service_slug: definition.slug,
       service_version: definition.version,
@@ -48,9 +48,6 @@ export function applicationsService(deps: { db: Knex; registry: Registry; clock:
       created_at: now,
       updated_at: now,
     });
-    const row = await repo.findById(id);
-    if (!row) throw new Error('draft vanished after insert');
-    return row;
   }
 
   /** The person's applications, newest first; discarded drafts are left out. */

@@ -18,6 +18,11 @@ export interface ApplyEventRequest {
   actor: { role: Role; userId: number | null };
   /** The row version the person saw; a different one means someone acted first (409). */
   expectedVersion?: number;
+  /**
+   * The row as the caller just read it in this request, saving a read; the update still happens
+   * only if its version is unchanged, so a stale row gets 409, never an overwrite.
+   */
+  current?: ApplicationRow;
   /** Set by the deadline sweeper: the deadline row this event fires (fired once, in the same transaction). */
   deadlineId?: number;
   /** Extra columns written with the event, e.g. the reference number at submission. */
@@ -89,7 +94,10 @@ export function applyEventService(deps: {
   const outbox = deps.outbox ?? outboxRepository(db);
 
   return async function applyEvent(request: ApplyEventRequest): Promise<ApplyEventResult> {
-    const row = await applications.findById(request.applicationId);
+    const row =
+      request.current?.id === request.applicationId
+        ? request.current
+        : await applications.findById(request.applicationId);
     if (!row) return { ok: false, status: 404, code: 'not_found', message: 'no such application' };
     if (request.expectedVersion !== undefined && request.expectedVersion !== row.version) {
       return {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  fieldsOfStep,
   formSteps,
   routedMunicipality,
   validateAll,
@@ -90,9 +91,11 @@ export function formRunnerService(deps: {
     const step = formSteps(definition)[page];
     if (step === undefined) return { ok: false, status: 404, problems: [] };
     const previous = JSON.parse(app.form_data) as Answers;
+    // Files are counted only for a page that asks for them.
+    const asksForFiles = fieldsOfStep(definition, step).some((f) => f.type === 'file');
     const result = validateStep(definition, step, submitted, previous, {
       today: today(),
-      documentCounts: await deps.documentCounts(app.id),
+      documentCounts: asksForFiles ? await deps.documentCounts(app.id) : {},
     });
     if (result.problems.length > 0 && !options.partial)
       return { ok: false, status: 400, problems: result.problems };
@@ -134,6 +137,7 @@ export function formRunnerService(deps: {
           event: { type: 'SUBMIT' },
           actor,
           expectedVersion: app.version,
+          current: app,
           extra: {
             reference: newReference(definition.slug, year),
             municipality: routedMunicipality(definition, answers),

@@ -55,6 +55,26 @@ describe(`Signing in and out (${dbLabel})`, () => {
     expect(await ctx.db('sessions').where({ sid }).first()).to.equal(undefined);
   });
 
+  it('when a signed-in person keeps clicking, then the session expiry is written once a minute at most, and a session idle past it ends', async () => {
+    const agent = agentFor(ctx.app);
+    const signedIn = await signIn(agent, 'fatima@example.bh', VALID_PASSWORD);
+    const cookie = cookieValue(signedIn.headers['set-cookie'], 'sid')!;
+    const sid = decodeURIComponent(cookie).slice(2).split('.')[0]!;
+    const only = async () =>
+      (await ctx.db('sessions').where({ sid }).first<{ expired: string | Date } | undefined>())!;
+    const { expired } = await only();
+    for (let i = 0; i < 3; i++) expect((await agent.get('/account')).status).to.equal(200);
+    expect(new Date((await only()).expired).getTime()).to.equal(new Date(expired).getTime());
+    // Idle for longer than the timeout: the store's expiry is what counts.
+    await ctx
+      .db('sessions')
+      .where({ sid })
+      .update({ expired: new Date(Date.now() - 1000).toISOString() });
+    const res = await agent.get('/account');
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.match(/^\/signin/);
+  });
+
   it('when twelve hours have passed since sign-in, then the session ends even if it was used all along', async () => {
     const agent = agentFor(ctx.app);
     await signIn(agent, 'fatima@example.bh', VALID_PASSWORD);
