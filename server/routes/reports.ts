@@ -6,6 +6,7 @@ import { REPORT_CHANNELS, REPORT_STATUSES, type StatsQuery, type StatsReport } f
 import { requireStaff } from '../http/guards.js';
 import { HttpError } from '../http/errors.js';
 import { translator, type Lang } from '../i18n.js';
+import { reportCharts } from '../http/report-charts.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -78,6 +79,7 @@ export function reportRoutes(services: Services): Router {
     res.render(view, {
       title: res.locals.t(view === 'reports/open-data' ? 'reports.openTitle' : 'reports.title'),
       report,
+      charts: reportCharts(report, res.locals.lang),
       q,
       statuses: REPORT_STATUSES,
       channels: REPORT_CHANNELS,
