@@ -57,7 +57,8 @@ export function createApp(deps: AppDependencies): Express {
   app.set('trust proxy', config.trustProxy);
   app.set('views', viewsDir);
   app.set('view engine', 'ejs');
-  app.engine('ejs', layoutEngine(config.production));
+  // Compiled templates are cached except in development, where views are edited while it runs.
+  app.engine('ejs', layoutEngine(config.env !== 'development'));
 
   app.use((req, res, next) => {
     res.locals.requestId = randomUUID();

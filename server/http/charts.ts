@@ -79,18 +79,30 @@ const r1 = (n: number) => Math.round(n * 10) / 10;
 
 export const directionOf = (lang: Lang): Direction => (lang === 'ar' ? 'rtl' : 'ltr');
 
+/** Intl formatters are costly to build (about a millisecond each): one per language and kind. */
+const formatters = new Map<string, Intl.NumberFormat>();
+function numberFormat(lang: Lang, kind: 'count' | `share${number}`): Intl.NumberFormat {
+  const key = `${lang}:${kind}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const locale = lang === 'ar' ? 'ar-BH-u-nu-latn' : 'en-GB';
+    f =
+      kind === 'count'
+        ? new Intl.NumberFormat(locale)
+        : new Intl.NumberFormat(locale, { maximumFractionDigits: Number(kind.slice(5)), useGrouping: false });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** Counts with grouping, in the Western digits the rest of the portal uses in both languages. */
 export function formatCount(value: number, lang: Lang): string {
-  return new Intl.NumberFormat(lang === 'ar' ? 'ar-BH-u-nu-latn' : 'en-GB').format(value);
+  return numberFormat(lang, 'count').format(value);
 }
 
 /** A share (0..1) as a percentage with at most one decimal, e.g. "45.2%" (Western digits). */
 export function formatShare(value: number, lang: Lang, decimals = 1): string {
-  const f = new Intl.NumberFormat(lang === 'ar' ? 'ar-BH-u-nu-latn' : 'en-GB', {
-    maximumFractionDigits: decimals,
-    useGrouping: false,
-  });
-  return `${f.format(value * 100)}%`;
+  return `${numberFormat(lang, `share${decimals}`).format(value * 100)}%`;
 }
 
 /** At most `maxLines` lines of about `maxChars` characters, broken between words; "…" if cut. */
