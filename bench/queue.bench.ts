@@ -6,7 +6,7 @@
  *
  * Per engine and size the generator (server/cli/generate-applications.ts, same seed, same --now)
  * fills a database of its own: a SQLite file in a temporary directory, a PostgreSQL database
- * portal_bench_queue_<size> created next to PG_URL's and dropped at the end. Then
+ * portal_bench_queue_<size> created beside PG_URL's and dropped at the end. Then
  * `services.backoffice.queuePage(user, input)` (what GET /backoffice renders) is timed for a
  * capital reviewer (front office: every service), a capital supervisor and a capital finance
  * reviewer (department scope: five services), with the inputs a reviewer uses: the default view,
@@ -15,13 +15,19 @@
  * the machine weighs on both alike. The supervisors' team page (backoffice.load) is timed too,
  * outside the target. Then GET /backoffice through the real app, signed in as the supervisor.
  * Finally every statement of every queue call at the largest size is timed and explained
- * (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE), slowest first, into EXPLAIN_OUT.
+ * (EXPLAIN QUERY PLAN / EXPLAIN (ANALYZE, BUFFERS)), slowest first, into EXPLAIN_OUT.
+ *
+ * All of that once per variant (VARIANTS): `current` (what ships: the schema as migrated, SQLite
+ * without planner statistics as the portal leaves it, db/repositories/queue.ts as it is),
+ * `statistics` (SQLite only: the same with full planner statistics) and `before` (the queue
+ * before migration 20261122000006 and the queue.ts changes; bench/queue/variants.ts), each taken
+ * off again afterwards. Databases kept from an earlier run are migrated to the latest schema and
+ * any SQLite statistics left in them are dropped.
  *
  * Environment: DATABASES (sqlite,pg), SIZES (10000,1000000), N (calls per query and size; 200),
  * WARMUP (20), HTTP_N (50), PG_URL (postgres://postgres@127.0.0.1:5432/test), SQLITE_DIR (a new
  * temporary directory), KEEP=1 (keep the databases), REUSE=1 (reuse kept databases of the right
- * size), VARIANTS (current,statistics,proposed: see bench/queue/proposed.ts; statistics is SQLite only),
- * EXPLAIN_OUT (plans file; default in SQLITE_DIR).
+ * size), VARIANTS (current,statistics,before), EXPLAIN_OUT (/tmp/portal-queue-plans.txt).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,7 +35,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Knex } from 'knex';
-import { createDb } from '../db/connection.js';
+import { createDb, migrateLatest } from '../db/connection.js';
 import type { UserRow } from '../db/repositories/users.js';
 import { createApp } from '../server/app.js';
 import { loadRegistry } from '../server/boot.js';
@@ -43,12 +49,12 @@ import { percentile, table } from './support/stats.js';
 import { drop, prepare, redact, type BenchDatabase, type Engine, type Setup } from './queue/databases.js';
 import { inlined, kindOf, planOf, statementsOf, type Statement } from './queue/explain.js';
 import {
-  applyProposed,
+  beforeQueries,
   collectStatistics,
+  dropQueueIndexes,
   dropStatistics,
-  PROPOSED_INDEXES,
-  revertProposed,
-} from './queue/proposed.js';
+  restoreQueueIndexes,
+} from './queue/variants.js';
 
 const ENGINES = (process.env.DATABASES ?? 'sqlite,pg')
   .split(',')
@@ -149,6 +155,11 @@ async function openTarget(database: BenchDatabase): Promise<Target> {
     LOG_LEVEL: 'silent',
   });
   const db = createDb(database.url);
+  const started = Date.now();
+  await migrateLatest(db);
+  await dropStatistics(db);
+  const took = (Date.now() - started) / 1000;
+  if (took > 1) console.log(`${redact(database.url)}: migrated to the latest schema in ${took.toFixed(0)} s`);
   const services = createServices({
     db,
     config,
@@ -221,6 +232,7 @@ async function measureQueue(targets: Target[], label: string): Promise<Result[]>
 
 function progress(line: string): void {
   if (process.stderr.isTTY) process.stderr.write(`\r${line.slice(0, 100)}\x1b[K`);
+  else process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 }
 
 function report(engine: Engine, targets: Target[], results: Result[], title: string): string {
@@ -358,17 +370,25 @@ const VARIANTS: Variant[] = [
     revert: dropStatistics,
   },
   {
-    name: 'proposed',
+    name: 'before',
     engines: ['sqlite', 'pg'],
-    apply: applyProposed,
-    revert: revertProposed,
+    apply: async (db) => {
+      await dropQueueIndexes(db);
+      undo.set(db, beforeQueries(db));
+    },
+    revert: async (db) => {
+      undo.get(db)?.();
+      await restoreQueueIndexes(db);
+    },
   },
 ];
-const CHOSEN = (process.env.VARIANTS ?? 'current,statistics,proposed').split(',');
+/** The `before` variant's rewriting of the SQL, per database, to take off again. */
+const undo = new Map<Knex, () => void>();
+const CHOSEN = (process.env.VARIANTS ?? 'current,statistics,before').split(',');
 const DESCRIPTION: Record<string, string> = {
-  current: 'the indexes of the migrations as they are',
-  statistics: 'plus planner statistics (PRAGMA optimize=0x10002)',
-  proposed: `plus ${PROPOSED_INDEXES.map((i) => i.name).join(', ')} and statistics`,
+  current: 'as shipped: migration 20261122000006 and queue.ts as it is, no SQLite statistics',
+  statistics: 'as shipped plus full planner statistics (ANALYZE)',
+  before: 'before the tuning: without migration 20261122000006 and the queue.ts changes',
 };
 
 async function main(): Promise<void> {
@@ -405,7 +425,13 @@ async function main(): Promise<void> {
         console.log(report(engine, targets, await measureQueue(targets, `${engine} ${variant.name}`), title));
         console.log(await timeHttp(targets));
         console.log(await explainAll(engine, targets.at(-1)!, variant.name));
-        if (variant.revert) for (const t of targets) await variant.revert(t.db);
+        if (variant.revert) {
+          const started = Date.now();
+          for (const t of targets) await variant.revert(t.db);
+          console.log(
+            `${variant.name}: taken off every size in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+          );
+        }
       }
     } finally {
       for (const t of targets) await t.db.destroy();

@@ -4,6 +4,7 @@ import * as m0002 from './20261122000002_sessions_and_rate_limits.js';
 import * as m0003 from './20261122000003_applications_and_workflow.js';
 import * as m0004 from './20261122000004_documents.js';
 import * as m0005 from './20261122000005_backoffice.js';
+import * as m0006 from './20261122000006_queue_indexes.js';
 import * as m0007 from './20261122000007_stats_counters.js';
 
 interface Migration {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '20261122000003_applications_and_workflow': m0003,
   '20261122000004_documents': m0004,
   '20261122000005_backoffice': m0005,
+  '20261122000006_queue_indexes': m0006,
   '20261122000007_stats_counters': m0007,
 };
 

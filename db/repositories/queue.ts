@@ -36,7 +36,9 @@ export const COUNT_CAP = 1000;
 
 /**
  * The back-office queue: applications in scope, filtered, sorted by due time then id and paged by
- * keyset (never OFFSET), each query served by an index that starts with the municipality.
+ * keyset (never OFFSET). Each page and each capped count reads one short index range whose
+ * equality terms are its filters and whose order is (queue_due_at, id) (migrations
+ * 20261122000005 and 20261122000006), so its time does not grow with the table (bench/queue.md).
  */
 export function queueRepository(db: Knex) {
   function scoped(
@@ -47,10 +49,16 @@ export function queueRepository(db: Knex) {
   ) {
     const q = db('applications as a');
     if (scope.municipality) q.where('a.municipality', scope.municipality);
-    if (scope.services) q.whereIn('a.service_slug', scope.services.length ? scope.services : ['-']);
+    // The service filter within the scope's services, as one list: a service outside the scope
+    // matches nothing, rather than reading that service's whole queue to filter it all away.
+    const services = filter.service
+      ? !scope.services || scope.services.includes(filter.service)
+        ? [filter.service]
+        : []
+      : scope.services;
+    if (services) q.whereIn('a.service_slug', services.length ? services : ['-']);
     if (filter.status) q.where('a.status', filter.status);
     else q.where('a.in_queue', true);
-    if (filter.service) q.where('a.service_slug', filter.service);
     if (filter.channel) q.where('a.channel', filter.channel);
     if (filter.view === 'unassigned') q.whereNull('a.assigned_to');
     if (filter.view === 'mine') q.where('a.assigned_to', userId);
@@ -74,13 +82,10 @@ export function queueRepository(db: Knex) {
       limit: number,
     ): Promise<{ rows: QueueRow[]; next: QueueCursor | null }> {
       const q = scoped(scope, filter, clock, userId);
-      if (after) {
-        q.where((w) =>
-          w
-            .where('a.queue_due_at', '>', after.due)
-            .orWhere((x) => x.where('a.queue_due_at', after.due).andWhere('a.id', '>', after.id)),
-        );
-      }
+      // A row-value comparison, so both databases start the index range at the cursor. With the
+      // equivalent `due > ? or (due = ? and id > ?)`, PostgreSQL read the range from its start and
+      // SQLite, for a department's list of services, searched each twice and sorted the union.
+      if (after) q.whereRaw('(??, ??) > (?, ?)', ['a.queue_due_at', 'a.id', after.due, after.id]);
       const rows = (await q
         .join('users as u', 'u.id', 'a.applicant_id')
         .leftJoin('users as s', 's.id', 'a.assigned_to')
@@ -147,6 +152,10 @@ export function queueRepository(db: Knex) {
         .select<{ id: number; name: string; role: string }[]>('id', 'name', 'role')
         .orderBy('name');
       const counts = await db('applications')
+        .modify((q) => {
+          // The reviewers are all of this municipality: saying so lets the count use the queue's indexes.
+          if (municipality) q.where({ municipality });
+        })
         .whereIn(
           'assigned_to',
           staff.map((s) => s.id),
