@@ -11,7 +11,7 @@ import type { Services } from './services/index.js';
 import { nodeModulesDir, publicDir, viewsDir } from './paths.js';
 import { layoutEngine } from './http/render.js';
 import { languageLocals } from './http/locals.js';
-import { currentUser, sessionMiddleware, takeFlash } from './http/session.js';
+import { currentUser, sessionCookieName, sessionMiddleware, takeFlash } from './http/session.js';
 import { csrfProtection, rateLimiter, securityHeaders, type RateLimitSettings } from './http/security.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { publicRoutes } from './routes/public.js';
@@ -23,10 +23,16 @@ import { myApplicationRoutes } from './routes/my-application.js';
 import { documentRoutes } from './routes/documents.js';
 import { noticeRoutes, unreadNotices } from './routes/notices.js';
 import { trackRoutes } from './routes/track.js';
+import { verifyRoutes } from './routes/verify.js';
 import { backofficeRoutes } from './routes/backoffice.js';
 import { intakeRoutes } from './routes/intake.js';
 import { reportRoutes } from './routes/reports.js';
+import { apiDocsRoutes, apiRoutes } from './routes/api.js';
+import { adminApiRoutes } from './routes/admin-api.js';
+import { adminServicesRoutes } from './routes/admin-services.js';
+import { apiAuthentication } from './http/api-auth.js';
 import { createUploadParser } from './http/uploads.js';
+import { redisRateLimitStore, type RedisClient } from './http/redis-stores.js';
 import './http/augment.js';
 
 export interface AppDependencies {
@@ -35,15 +41,21 @@ export interface AppDependencies {
   logger: Logger;
   clock: Clock;
   services: Services;
-  limits?: Partial<Record<'signIn' | 'signUp' | 'track', RateLimitSettings>>;
+  limits?: Partial<Record<'signIn' | 'signUp' | 'track' | 'api' | 'verify', RateLimitSettings>>;
+  /** With REDIS_URL: sessions and sign-in, sign-up, track and verify counters live there. */
+  redis?: RedisClient;
 }
 
-export const DEFAULT_LIMITS: Record<'signIn' | 'signUp' | 'track', RateLimitSettings> = {
+export const DEFAULT_LIMITS: Record<'signIn' | 'signUp' | 'track' | 'api' | 'verify', RateLimitSettings> = {
   // The sixth failed sign-in within 15 minutes from one address is refused.
   signIn: { windowMs: 15 * 60 * 1000, limit: 5 },
   signUp: { windowMs: 60 * 60 * 1000, limit: 10 },
   // Public look-ups by reference and CPR: enough for a person, too few to guess with.
   track: { windowMs: 15 * 60 * 1000, limit: 10 },
+  // Certificate verification: a bank or court checks a few documents, not thousands of codes.
+  verify: { windowMs: 15 * 60 * 1000, limit: 30 },
+  // Per partner token: a steady system's polling, not a crawl of every reference.
+  api: { windowMs: 60 * 1000, limit: 120 },
 };
 
 const STATIC_OPTIONS = { maxAge: '30d', immutable: false, index: false, fallthrough: true } as const;
@@ -52,6 +64,8 @@ const STATIC_OPTIONS = { maxAge: '30d', immutable: false, index: false, fallthro
 export function createApp(deps: AppDependencies): Express {
   const { config, db, logger, clock, services } = deps;
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  // Rate-limit counters: Redis when given, otherwise the database (the default store).
+  const limitStore = (name: string) => (deps.redis ? { store: redisRateLimitStore(deps.redis, name) } : {});
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -93,17 +107,29 @@ export function createApp(deps: AppDependencies): Express {
     express.static(path.join(nodeModulesDir, '@fontsource', 'noto-sans-arabic'), STATIC_OPTIONS),
   );
 
+  // Service settings changed by an administrator in another process are read again after a few
+  // seconds (docs/decisions/0007); static files above never wait for it.
+  app.use(async (_req, _res, next) => {
+    await services.serviceSettings.fresh();
+    next();
+  });
+
+  // The partner API (docs/decisions/0006): bearer tokens only, mounted before cookies and the
+  // session, so its requests never read a session and so need no CSRF token.
+  app.use('/api/v1', ...apiAuthentication({ tokens: services.apiTokens, db, logger, limit: limits.api }));
+  app.use(apiRoutes(services, config));
+
   app.use(cookieParser());
   app.use(languageLocals);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 300 }));
   app.use(express.json({ limit: '100kb' }));
-  app.use(sessionMiddleware(db, config));
+  app.use(sessionMiddleware(db, config, deps.redis));
   app.use(currentUser(services.accounts, clock));
   app.use((req, res, next) => {
     res.locals.takeFlash = () => takeFlash(req);
     next();
   });
-  const csrf = csrfProtection();
+  const csrf = csrfProtection(sessionCookieName(config));
   app.use(csrf.protect);
   app.use(csrf.exposeToken);
   app.use(unreadNotices(services));
@@ -114,8 +140,11 @@ export function createApp(deps: AppDependencies): Express {
       services,
       logger,
       config,
-      signInLimiter: rateLimiter(db, logger, 'signin', limits.signIn, { skipSuccessfulRequests: true }),
-      signUpLimiter: rateLimiter(db, logger, 'signup', limits.signUp),
+      signInLimiter: rateLimiter(db, logger, 'signin', limits.signIn, {
+        skipSuccessfulRequests: true,
+        ...limitStore('signin'),
+      }),
+      signUpLimiter: rateLimiter(db, logger, 'signup', limits.signUp, limitStore('signup')),
       rotateCsrf: csrf.rotate,
       clock,
     }),
@@ -136,7 +165,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use(backofficeRoutes(services));
   app.use(intakeRoutes(services));
   app.use(reportRoutes(services));
-  app.use(trackRoutes(services, rateLimiter(db, logger, 'track', limits.track)));
+  app.use(apiDocsRoutes(services, config));
+  app.use(adminApiRoutes(services, config));
+  app.use(adminServicesRoutes(services));
+  app.use(trackRoutes(services, rateLimiter(db, logger, 'track', limits.track, limitStore('track'))));
+  app.use(verifyRoutes(services, rateLimiter(db, logger, 'verify', limits.verify, limitStore('verify'))));
 
   app.use(notFound);
   app.use(errorHandler(logger));

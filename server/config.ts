@@ -23,6 +23,18 @@ const environmentSchema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
   RUN_WORKER: z.enum(['true', 'false']).default('true'),
   SEED_DEMO: z.enum(['true', 'false']).optional(),
+  REGISTRY_URL: z.string().url().optional(),
+  REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  // Empty means unset (an environment file may carry `REDIS_URL=`).
+  REDIS_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -74,6 +86,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     throw new ConfigError('BASE_URL must be set in production (for example https://eservices.example.bh).');
   }
   const dataDir = path.join(root, 'data');
+  const databaseUrl = e.DATABASE_URL ?? `sqlite://${path.join(dataDir, 'portal.sqlite')}`;
+  if (e.WEB_CONCURRENCY > 1 && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(
+      `WEB_CONCURRENCY=${e.WEB_CONCURRENCY} needs PostgreSQL: SQLite has a single writer, so the portal runs ` +
+        'as one process on it. Set DATABASE_URL=postgres://… or leave WEB_CONCURRENCY at 1.',
+    );
+  }
   const holidays = (e.PUBLIC_HOLIDAYS ?? DEFAULT_HOLIDAYS.join(','))
     .split(',')
     .map((d) => d.trim())
@@ -87,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     env: e.NODE_ENV,
     production,
     port: e.PORT,
-    databaseUrl: e.DATABASE_URL ?? `sqlite://${path.join(dataDir, 'portal.sqlite')}`,
+    databaseUrl,
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
     uploadDir: path.resolve(root, e.UPLOAD_DIR ?? path.join(dataDir, 'uploads')),
     dataDir,
@@ -104,5 +123,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     trustProxy: e.TRUST_PROXY,
     runWorker: e.RUN_WORKER === 'true',
     seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : !production,
+    registry: { url: e.REGISTRY_URL?.replace(/\/$/, ''), timeoutMs: e.REGISTRY_TIMEOUT_MS },
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    /** Processes `npm start` runs (node:cluster); more than one only on PostgreSQL. */
+    webConcurrency: e.WEB_CONCURRENCY,
+    /** Sessions and rate-limit counters go to Redis when set, otherwise to the database. */
+    redisUrl: e.REDIS_URL,
   });
 }

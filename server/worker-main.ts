@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   await migrateLatest(db);
   const registry = await loadRegistry();
   const services = createServices({ db, config, clock: systemClock, logger, registry });
+  // Administrators' service settings (docs/decisions/0007), then refreshed as they age.
+  await services.serviceSettings.load();
   const work = startBackgroundWork({ services, db, logger, clock: systemClock, uploadDir: config.uploadDir });
   logger.info('worker started');
   const shutdown = () => {

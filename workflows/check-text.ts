@@ -6,8 +6,9 @@
 const ARABIC_LETTER = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
 const LATIN_LETTER = /[A-Za-z]/;
 
+/** 'TODO …' or the scaffold's '«TODO: …»' (npm run service:new). */
 export function startsWithTodo(text: string): boolean {
-  return /^\s*TODO\b/i.test(text);
+  return /^\s*«?\s*TODO\b/i.test(text);
 }
 
 /** Problems of one bilingual text; TODO placeholders are left to `findTodos`. */

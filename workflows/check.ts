@@ -7,7 +7,12 @@ import type { AnyStateNode } from 'xstate';
 import { checkMachine } from './check-machine.js';
 import { checkLocalized, findTodos } from './check-text.js';
 import { serviceId } from './define-service.js';
-import { externalEventTypes } from './machine-introspection.js';
+import {
+  allTransitions,
+  eventTypeOf,
+  externalEventTypes,
+  transitionMetaOf,
+} from './machine-introspection.js';
 import type { FieldDef, ServiceDefinition } from './types.js';
 
 export interface CheckProblem {
@@ -38,12 +43,17 @@ export function checkDefinitions(definitions: readonly ServiceDefinition[]): Che
     }
     const oldStates = previous.workflow.machine.root.states as Record<string, AnyStateNode>;
     const newStates = definition.workflow.machine.root.states as Record<string, AnyStateNode>;
-    for (const source of Object.keys(migration.states)) {
+    const stay = migration.stay ?? [];
+    for (const source of [...Object.keys(migration.states), ...stay]) {
       if (!(source in oldStates))
         problems.push(problem(id, 'migrateFrom', `version ${migration.version} has no state "${source}"`));
     }
+    for (const source of stay) {
+      if (source in migration.states)
+        problems.push(problem(id, 'migrateFrom', `state "${source}" is both mapped and listed in stay`));
+    }
     for (const [key, node] of Object.entries(oldStates)) {
-      if (node.type !== 'final' && !(key in migration.states) && !(key in newStates)) {
+      if (node.type !== 'final' && !(key in migration.states) && !(key in newStates) && !stay.includes(key)) {
         problems.push(
           problem(id, 'migrateFrom', `state "${key}" of version ${migration.version} has no counterpart`),
         );
@@ -67,6 +77,8 @@ export function checkDefinition(definition: ServiceDefinition): CheckProblem[] {
   checkFields(definition, report);
   checkMachine(definition.workflow.machine, report);
   checkMigration(definition, report);
+  checkRegistryChecks(definition, report);
+  checkReasonTemplates(definition, report);
 
   const { workflow: _workflow, ...data } = definition;
   for (const path of findTodos(data))
@@ -78,7 +90,7 @@ export function formatProblems(problems: readonly CheckProblem[]): string {
   return problems.map((p) => p.message).join('\n');
 }
 
-type Report = (subject: string, problem: string) => void;
+export type Report = (subject: string, problem: string) => void;
 
 function checkGuide(definition: ServiceDefinition, report: Report): void {
   const { guide } = definition;
@@ -173,6 +185,46 @@ function checkShowWhen(field: FieldDef, byKey: Map<string, FieldDef>, say: (text
     if (allowed && !allowed.includes(value))
       say(`showWhen value "${value}" is not an option of "${condition.field}"`);
   }
+}
+
+/** A registry check needs something to ask about: an address (residence) or a CR number. */
+function checkRegistryChecks(definition: ServiceDefinition, report: Report): void {
+  const checks = definition.registryChecks ?? [];
+  const has = (type: string) => definition.fields.some((field) => field.type === type);
+  if (new Set(checks).size !== checks.length) report('registryChecks', 'lists a check more than once');
+  if (
+    checks.includes('residence') &&
+    (!has('address') || !(has('cpr') || definition.applicants.includes('resident')))
+  ) {
+    report(
+      'registryChecks',
+      '"residence" needs an address field and a CPR (a cpr field or resident applicants)',
+    );
+  }
+  if (
+    checks.includes('commercial-registration') &&
+    !(has('cr') || definition.applicants.includes('investor'))
+  ) {
+    report('registryChecks', '"commercial-registration" needs a cr field or investor applicants');
+  }
+}
+
+/** A reason template belongs to an event of this workflow that asks for a message. */
+export function checkReasonTemplates(
+  definition: Pick<ServiceDefinition, 'workflow' | 'reasonTemplates'>,
+  report: Report,
+): void {
+  const commented = new Set(
+    allTransitions(definition.workflow.machine)
+      .filter((t) => transitionMetaOf(t)?.requiresComment === true)
+      .map(eventTypeOf),
+  );
+  definition.reasonTemplates?.forEach((template, index) => {
+    const subject = `reasonTemplates.${index}`;
+    if (!commented.has(template.event))
+      report(subject, `event "${template.event}" is not a decision of this workflow that takes a message`);
+    checkLocalized(template.text, 'text', (text) => report(subject, text));
+  });
 }
 
 function checkMigration(definition: ServiceDefinition, report: Report): void {

@@ -74,7 +74,8 @@ export function describeSteps(definition: ServiceDefinition): GuideStep[] {
 
 /**
  * Moves a snapshot stored under `fromVersion` onto `definition` (a later version), following its
- * `migrateFrom.states` map; states not in the map keep their name. Throws when that is impossible.
+ * `migrateFrom.states` map; states not in the map keep their name. Throws when that is impossible
+ * or when the state is one the new version lets finish on the old one (`migrateFrom.stay`).
  */
 export function migrateSnapshot(
   definition: ServiceDefinition,
@@ -89,6 +90,8 @@ export function migrateSnapshot(
   }
   const machine = definition.workflow.machine;
   const oldState = topStateKey(persisted.value);
+  if (migration.stay?.includes(oldState))
+    throw new Error(`${name}: state "${oldState}" stays on version ${fromVersion}`);
   const newState = migration.states[oldState] ?? oldState;
   const node = (machine.root.states as Record<string, AnyStateNode | undefined>)[newState];
   if (!node) throw new Error(`${name}: state "${oldState}" of version ${fromVersion} has no counterpart`);

@@ -2,7 +2,7 @@
  * The one place in workflows/ that does I/O: at boot and in CLIs, read a directory of service
  * files and import them. Everything else in workflows/ stays pure.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isServiceDefinition } from './define-service.js';
@@ -34,7 +34,10 @@ export function listDefinitionFiles(dir: string = DEFAULT_SERVICES_DIR): string[
     .flatMap((entry) => {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) return listDefinitionFiles(full);
-      return entry.isFile() && isDefinitionFile(entry.name) ? [full] : [];
+      // A linked file counts as a file (a deployment may link released services into its directory).
+      const isFile =
+        entry.isFile() || (entry.isSymbolicLink() && statSync(full, { throwIfNoEntry: false })?.isFile());
+      return isFile && isDefinitionFile(entry.name) ? [full] : [];
     })
     .sort();
 }

@@ -6,6 +6,9 @@ import * as m0004 from './20261122000004_documents.js';
 import * as m0005 from './20261122000005_backoffice.js';
 import * as m0006 from './20261122000006_queue_indexes.js';
 import * as m0007 from './20261122000007_stats_counters.js';
+import * as m0008 from './20261122000008_certificates.js';
+import * as m0009 from './20261122000009_partner_api.js';
+import * as m0010 from './20261122000010_service_settings.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -25,6 +28,9 @@ const migrations: Record<string, Migration> = {
   '20261122000005_backoffice': m0005,
   '20261122000006_queue_indexes': m0006,
   '20261122000007_stats_counters': m0007,
+  '20261122000008_certificates': m0008,
+  '20261122000009_partner_api': m0009,
+  '20261122000010_service_settings': m0010,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -12,6 +12,17 @@ export class HttpError extends Error {
   }
 }
 
+/** An API error with a stable code and a message for the partner's developers (English). */
+export class ApiError extends HttpError {
+  constructor(
+    status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(status, message);
+  }
+}
+
 const SHOWN_STATUSES = new Set([400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503]);
 
 export const notFound: RequestHandler = (_req, _res, next) => {
@@ -62,7 +73,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     res.status(status);
     if (req.path.startsWith('/api/')) {
-      res.json({ error: { status, code: `http_${status}`, requestId: res.locals.requestId } });
+      const api = err instanceof ApiError ? err : null;
+      res.json({
+        error: {
+          status,
+          code: api?.code ?? `http_${status}`,
+          ...(api ? { message: api.message } : {}),
+          requestId: res.locals.requestId,
+        },
+      });
       return;
     }
     if (!res.locals.t) {

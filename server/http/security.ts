@@ -1,7 +1,7 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import helmet from 'helmet';
 import { csrfSync } from 'csrf-sync';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import { KnexRateLimitStore } from '../security/rate-limit-store.js';
@@ -39,11 +39,27 @@ function isMultipart(contentType: string | undefined): boolean {
 }
 
 /**
+ * A partner's API call: under /api/v1, with a bearer token and without the session cookie. Such
+ * a request carries no ambient credential a forged cross-site request could ride on (browsers
+ * cannot add an Authorization header cross-site without CORS, which the portal never grants).
+ */
+function isBearerApiRequest(req: Request, sessionCookie: string): boolean {
+  const cookies = req.cookies as Record<string, unknown> | undefined;
+  return (
+    req.path.startsWith('/api/v1/') &&
+    /^Bearer\s/i.test(req.get('authorization') ?? '') &&
+    cookies?.[sessionCookie] === undefined
+  );
+}
+
+/**
  * CSRF (synchroniser token in the session). Multipart bodies are not parsed yet when this runs,
  * so on registered upload paths they are checked by `afterUpload` right after multer parses
  * them (see upload-paths.ts); elsewhere a multipart body has no readable token and is refused.
+ * Bearer-token API calls are exempt (see isBearerApiRequest); every other request, under /api
+ * or not, is checked.
  */
-export function csrfProtection() {
+export function csrfProtection(sessionCookie = 'sid') {
   const sync = csrfSync({
     getTokenFromRequest: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
@@ -53,7 +69,8 @@ export function csrfProtection() {
       return header ?? undefined;
     },
     skipCsrfProtection: (req) =>
-      (isMultipart(req.get('content-type')) && isUploadPath(req.path)) || req.path.startsWith('/api/'),
+      (isMultipart(req.get('content-type')) && isUploadPath(req.path)) ||
+      isBearerApiRequest(req, sessionCookie),
     errorConfig: { statusCode: 403, message: 'invalid csrf token', code: 'EBADCSRFTOKEN' },
   });
   // Lazy: a token (and so a session) is made only when a page actually contains a form.
@@ -82,7 +99,7 @@ export interface RateLimitSettings {
 }
 
 /**
- * A rate limit whose counters live in the database. The key is the client address as Express
+ * A rate limit whose counters live in the database (or in `store`, e.g. Redis). The key is the client address as Express
  * sees it: with `trust proxy` set to the number of proxies, a forged X-Forwarded-For is ignored.
  */
 export function rateLimiter(
@@ -90,7 +107,7 @@ export function rateLimiter(
   logger: Logger,
   name: string,
   settings: RateLimitSettings,
-  options: { skipSuccessfulRequests?: boolean } = {},
+  options: { skipSuccessfulRequests?: boolean; store?: Store } = {},
 ): RequestHandler {
   return rateLimit({
     windowMs: settings.windowMs,
@@ -98,7 +115,7 @@ export function rateLimiter(
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     skipSuccessfulRequests: options.skipSuccessfulRequests ?? false,
-    store: new KnexRateLimitStore(db, name),
+    store: options.store ?? new KnexRateLimitStore(db, name),
     validate: { trustProxy: false, xForwardedForHeader: false },
     handler: (req, _res, next) => {
       securityEvent(logger, 'rate_limited', { limiter: name, ip: req.ip, path: req.path });

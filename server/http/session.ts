@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import type { AccountsService } from '../services/accounts.js';
 import type { Clock } from '../clock.js';
+import { redisSessionStore, type RedisClient } from './redis-stores.js';
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
@@ -14,14 +15,19 @@ export function sessionCookieName(config: Config): string {
   return config.production ? '__Host-sid' : 'sid';
 }
 
-/** Sessions in the database (never process memory), rolling 30-minute idle timeout. */
-export function sessionMiddleware(db: Knex, config: Config): RequestHandler {
-  const store = new ConnectSessionKnexStore({
-    knex: db,
-    tableName: 'sessions',
-    createTable: false,
-    cleanupInterval: config.env === 'test' ? 0 : 15 * 60 * 1000,
-  });
+/**
+ * Sessions in the database, or in Redis when the app is given a client (REDIS_URL); never in
+ * process memory. Rolling 30-minute idle timeout.
+ */
+export function sessionMiddleware(db: Knex, config: Config, redis?: RedisClient): RequestHandler {
+  const store = redis
+    ? redisSessionStore(redis)
+    : new ConnectSessionKnexStore({
+        knex: db,
+        tableName: 'sessions',
+        createTable: false,
+        cleanupInterval: config.env === 'test' ? 0 : 15 * 60 * 1000,
+      });
   throttleTouch(store);
   return session({
     name: sessionCookieName(config),

@@ -10,6 +10,7 @@ import { HttpError } from '../http/errors.js';
 import { formBody } from '../http/form-errors.js';
 import { addFlash } from '../http/session.js';
 import { ownApplication, type ApplicationLocals } from '../http/own-application.js';
+import { renderGuide } from './catalogue.js';
 
 type Locals = ApplicationLocals;
 
@@ -92,6 +93,10 @@ export function applyRoutes(services: Services): Router {
     if (!definition) return next(new HttpError(404, 'no such service'));
     if (!mayApply(definition, res.locals.user!))
       return next(new HttpError(403, 'not for this kind of account'));
+    if (!services.catalogue.enabled(definition.slug)) {
+      // Disabled by an administrator: say so on the guide; applications in flight carry on.
+      return renderGuide(services, res.status(409), definition, { refused: true });
+    }
     const draft = await forms.start(definition, res.locals.user!);
     res.redirect(303, `/applications/${draft.id}/form/0`);
   });
@@ -214,8 +219,10 @@ export function applyRoutes(services: Services): Router {
 
   router.get('/applications', requireSignIn, async (_req, res) => {
     const rows = await services.applications.listForApplicant(res.locals.user!.id);
+    const certificates = await services.certificates.forHolder(res.locals.user!.id);
     res.render('applications/index', {
       title: res.locals.t('applications.title'),
+      certificates,
       rows: rows.map((row) => {
         const definition = forms.definitionOf(row);
         return {

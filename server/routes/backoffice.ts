@@ -12,6 +12,8 @@ import { formBody, textField, type FieldError } from '../http/form-errors.js';
 import { addFlash } from '../http/session.js';
 import { sendDocument } from '../http/uploads.js';
 import { translator } from '../i18n.js';
+import type { StaffRole } from '../../workflows/municipalities.js';
+import { sendPdf } from './verify.js';
 
 /** Reason templates offered per decision; their text is in the locale files under `reasons.`. */
 export const REASON_TEMPLATES: Record<string, string[]> = {
@@ -21,6 +23,8 @@ export const REASON_TEMPLATES: Record<string, string[]> = {
 };
 
 const STAFF = requireStaff('reviewer', 'supervisor', 'counter', 'admin');
+/** Who may revoke a certificate. */
+const REVOKERS: StaffRole[] = ['supervisor', 'admin'];
 
 /** "2 working days left" / "overdue by 1 working day", counted on the service-level calendar. */
 function timeLeft(services: Services, res: Response) {
@@ -73,6 +77,7 @@ export function backofficeRoutes(services: Services): Router {
       warning?: string;
       comment?: string;
       event?: string;
+      revokeReason?: string;
     } = {},
   ) {
     const user = res.locals.user!;
@@ -99,9 +104,16 @@ export function backofficeRoutes(services: Services): Router {
         actor: e.actor_id ? (people.get(Number(e.actor_id)) ?? null) : null,
       })),
       notes: await services.backoffice.notes(app.id),
+      certificate: await staffCertificate(app.id),
+      canRevoke: (REVOKERS as string[]).includes(user.role ?? ''),
+      revokeReason: extra.revokeReason ?? '',
+      registryChecks: definition.registryChecks ?? [],
+      registryAnswers: await services.registryChecks.answersFor(app.id),
       holder: app.assigned_to ? (people.get(app.assigned_to) ?? null) : null,
       actions: services.backoffice.actionsFor(user, app),
       templates: REASON_TEMPLATES,
+      // The service's own reasons (definition or administrators' settings), offered after the general ones.
+      serviceTemplates: definition.reasonTemplates ?? [],
       reviewers:
         user.role === 'supervisor' || user.role === 'admin'
           ? await services.backoffice.reviewers(app.municipality)
@@ -114,6 +126,62 @@ export function backofficeRoutes(services: Services): Router {
       timeLeft: timeLeft(services, res),
     });
   }
+
+  /** The application's certificate with who revoked it, for the back office (docs/decisions/0005). */
+  async function staffCertificate(applicationId: number) {
+    const row = await services.certificates.forApplication(applicationId);
+    if (!row) return null;
+    const revoker = row.revoked_by ? await services.accounts.findById(row.revoked_by) : undefined;
+    return {
+      row,
+      status: services.certificates.statusOf(row),
+      verifyUrl: services.certificates.verifyUrl(row),
+      revokedBy: revoker?.name ?? null,
+    };
+  }
+
+  router.get('/backoffice/applications/:id/certificate.pdf', STAFF, async (req, res) => {
+    const app = await inScope(req, res);
+    const certificate = await services.certificates.forApplication(app.id);
+    if (!certificate) throw new HttpError(404, 'no certificate');
+    sendPdf(res, await services.certificates.pdf(certificate), services.certificates.fileName(certificate));
+  });
+
+  // Revoking takes a supervisor's (or an administrator's) word, with a reason the holder reads.
+  router.post(
+    '/backoffice/applications/:id/certificate/revoke',
+    requireStaff(...REVOKERS),
+    async (req, res) => {
+      const app = await inScope(req, res);
+      const certificate = await services.certificates.forApplication(app.id);
+      if (!certificate) throw new HttpError(404, 'no certificate');
+      const errors: FieldError[] = [];
+      const reason = textField(formBody(req), 'reason', errors);
+      const result = await services.certificates.revoke({
+        certificateId: certificate.id,
+        actorId: res.locals.user!.id,
+        reason,
+      });
+      if (!result.ok && result.code === 'reason_required') {
+        return renderApplication(res.status(400), app, {
+          errors: [
+            {
+              field: 'reason',
+              href: '#revoke-reason',
+              text: res.locals.t('certificates.revoke.reasonRequired'),
+            },
+          ],
+          revokeReason: reason,
+        });
+      }
+      addFlash(
+        req,
+        result.ok ? 'success' : 'warning',
+        result.ok ? 'certificates.revoke.done' : 'certificates.revoke.already',
+      );
+      res.redirect(303, `/backoffice/applications/${app.id}#certificate`);
+    },
+  );
 
   router.get('/backoffice/applications/:id', STAFF, async (req, res) => {
     await renderApplication(res, await inScope(req, res));
@@ -168,10 +236,17 @@ export function backofficeRoutes(services: Services): Router {
     const type = String(req.params.event);
     let comment = textField(body, 'comment', errors);
     const template = textField(body, 'template', errors);
-    if (!comment.trim() && template && REASON_TEMPLATES[type]?.includes(template)) {
+    const serviceTemplate = /^service-(\d{1,3})$/.exec(template);
+    const own = serviceTemplate
+      ? services.registry.get(app.service_slug, app.service_version)?.reasonTemplates?.[
+          Number(serviceTemplate[1])
+        ]
+      : undefined;
+    if (!comment.trim() && template && (REASON_TEMPLATES[type]?.includes(template) || own?.event === type)) {
       // The applicant reads the reason in their own language.
       const applicant = await services.accounts.findById(app.applicant_id);
-      comment = translator(applicant?.preferred_lang === 'en' ? 'en' : 'ar')(`reasons.${type}.${template}`);
+      const lang = applicant?.preferred_lang === 'en' ? 'en' : 'ar';
+      comment = own ? own.text[lang] : translator(lang)(`reasons.${type}.${template}`);
     }
     const action = backoffice.actionsFor(user, app).find((a) => a.type === type);
     const event: Record<string, unknown> = { type, ...(action?.params ?? {}) };

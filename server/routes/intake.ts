@@ -42,7 +42,7 @@ export function intakeRoutes(services: Services): Router {
       values: locals.values ?? {},
       errors,
       services: person
-        ? services.registry.all().filter((d) => (d.applicants as string[]).includes(person.kind))
+        ? services.catalogue.all().filter((d) => (d.applicants as string[]).includes(person.kind))
         : [],
       channels: ASSISTED_CHANNELS,
     });
@@ -78,6 +78,7 @@ export function intakeRoutes(services: Services): Router {
     if (!person || person.kind === 'staff') return next(new HttpError(404, 'no such person'));
     if (
       !definition ||
+      !services.catalogue.enabled(definition.slug) ||
       !(definition.applicants as string[]).includes(person.kind) ||
       !ASSISTED_CHANNELS.includes(channel)
     ) {

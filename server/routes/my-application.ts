@@ -7,6 +7,7 @@ import { applicationLocals, ownApplication } from '../http/own-application.js';
 import { HttpError } from '../http/errors.js';
 import { formBody, textField, type FieldError } from '../http/form-errors.js';
 import { addFlash } from '../http/session.js';
+import { sendPdf } from './verify.js';
 
 /** Events an applicant sends from the application page. */
 const APPLICANT_ACTIONS = new Set(['WITHDRAW', 'RAISE_QUERY']);
@@ -69,7 +70,19 @@ export function myApplicationRoutes(services: Services): Router {
       actions,
       errors,
       message,
+      certificate: await certificateOf(application.id),
     });
+  }
+
+  /** The application's certificate as its page shows it, if one was issued. */
+  async function certificateOf(applicationId: number) {
+    const row = await services.certificates.forApplication(applicationId);
+    if (!row) return null;
+    return {
+      row,
+      status: services.certificates.statusOf(row),
+      verifyUrl: services.certificates.verifyUrl(row),
+    };
   }
 
   router.get('/applications/:id', requireSignIn, own, async (_req, res) => {
@@ -108,6 +121,14 @@ export function myApplicationRoutes(services: Services): Router {
     }
     addFlash(req, 'success', `applications.done.${type}`);
     res.redirect(303, `/applications/${application.id}`);
+  });
+
+  // The holder's certificate (docs/decisions/0005); a revoked one is no longer handed out.
+  router.get('/applications/:id/certificate.pdf', requireSignIn, own, async (_req, res) => {
+    const { application } = applicationLocals(res);
+    const certificate = await services.certificates.forApplication(application.id);
+    if (!certificate || certificate.revoked_at) throw new HttpError(404, 'no certificate');
+    sendPdf(res, await services.certificates.pdf(certificate), services.certificates.fileName(certificate));
   });
 
   router.get('/applications/:id/receipt', requireSignIn, own, (_req, res) => {

@@ -9,7 +9,21 @@ export type Channel = 'web' | 'counter' | 'phone' | 'email' | 'partner';
 export const CHANNELS: Channel[] = ['web', 'counter', 'phone', 'email', 'partner'];
 
 /** Starting an application: a draft on the newest version of the service, kept on that version. */
-export function applicationsService(deps: { db: Knex; registry: Registry; clock: Clock }) {
+/** Thrown when a new application is asked for a service an administrator disabled (HTTP 409). */
+export class ServiceDisabledError extends Error {
+  readonly status = 409;
+  constructor(readonly slug: string) {
+    super(`service ${slug} is not taking new applications`);
+  }
+}
+
+export function applicationsService(deps: {
+  db: Knex;
+  registry: Registry;
+  clock: Clock;
+  /** Whether a service takes new applications (administrators may disable one). */
+  enabled?: (slug: string) => boolean;
+}) {
   const { db, registry, clock } = deps;
   const repo = applicationsRepository(db);
 
@@ -23,6 +37,7 @@ export function applicationsService(deps: { db: Knex; registry: Registry; clock:
   }): Promise<ApplicationRow> {
     const definition = registry.latest(input.serviceSlug);
     if (!definition) throw new Error(`unknown service ${input.serviceSlug}`);
+    if (deps.enabled && !deps.enabled(definition.slug)) throw new ServiceDisabledError(definition.slug);
     const snapshot: PersistedSnapshot = initialSnapshot(definition, { applicantId: input.applicantId });
     const where = describeState(definition, snapshot);
     const now = clock.now();

@@ -44,9 +44,12 @@ export interface CategoryGroup {
 }
 
 /** The catalogue: the newest version of each service, grouped by category in a fixed order. */
-export function catalogueService(registry: Registry) {
+export function catalogueService(registry: Registry, enabled: (slug: string) => boolean = () => true) {
+  /** Disabled services are not listed (their guide still answers, saying they are not available). */
+  const listed = () => registry.all().filter((d) => enabled(d.slug));
+
   function search(query: string): CategoryGroup[] {
-    const services = registry.all().filter((d) => matchesQuery(d, query));
+    const services = listed().filter((d) => matchesQuery(d, query));
     return CATEGORIES.map((c) => ({
       key: c.key,
       label: c.label,
@@ -80,7 +83,7 @@ export function catalogueService(registry: Registry) {
     };
   }
 
-  return { search, find, describe, all: () => registry.all() };
+  return { search, find, describe, all: listed, enabled };
 }
 
 export type CatalogueService = ReturnType<typeof catalogueService>;

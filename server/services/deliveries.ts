@@ -6,6 +6,7 @@ import { translator, type Lang } from '../i18n.js';
 import type { Mailer } from './mailer.js';
 import type { OutboxHandler } from './outbox-worker.js';
 import type { Clock } from '../clock.js';
+import type { CertificatesService } from './certificates.js';
 
 type Audience = 'applicant' | 'department' | 'supervisors' | 'clearance_bodies';
 
@@ -20,6 +21,7 @@ export function outboxHandlers(deps: {
   mailer: Mailer;
   clock: Clock;
   baseUrl: string;
+  certificates: Pick<CertificatesService, 'issueFor'>;
 }): Record<string, OutboxHandler> {
   const { db, registry, mailer, clock } = deps;
   const applications = applicationsRepository(db);
@@ -132,13 +134,16 @@ export function outboxHandlers(deps: {
       const prefix = (app.municipality ?? 'x').slice(0, 3).toUpperCase();
       await setOutcome(app, 'accountNumber', `${prefix}-${String(app.id).padStart(8, '0')}`);
     },
-    async issueCertificate(payload) {
+    async issueCertificate(payload, row) {
       const app = await application(payload);
-      const year = clock.now().getUTCFullYear();
+      // One certificate per application however often this row is delivered (docs/decisions/0005).
+      const { certificate } = await deps.certificates.issueFor(app.id);
       await setOutcome(app, 'certificate', {
-        number: `CRT-${year}-${String(app.id).padStart(8, '0')}`,
-        issuedAt: clock.now().toISOString(),
+        number: certificate.number,
+        issuedAt: new Date(certificate.issued_at).toISOString(),
       });
+      const holder = await recipients(app, 'applicant', payload);
+      await notifyPeople(row, app, 'certificate_issued', holder, true);
     },
     async requestPayout(payload, row) {
       const app = await application(payload);

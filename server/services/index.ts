@@ -19,6 +19,12 @@ import { deadlineSweeper } from './deadline-sweeper.js';
 import { outboxHandlers } from './deliveries.js';
 import { createMailer, type Mailer } from './mailer.js';
 import { outboxWorker } from './outbox-worker.js';
+import { certificatesService } from './certificates.js';
+import { apiTokensService } from './api-tokens.js';
+import { webhooksService } from './webhooks.js';
+import { registryAdapter, registryChecksService, type RegistryAdapter } from './registry.js';
+import { serviceSettingsService, settingsOverlay, type SettingsRegistry } from './service-settings.js';
+import { serviceAdminService } from './service-admin.js';
 
 export interface Dependencies {
   db: Knex;
@@ -28,11 +34,17 @@ export interface Dependencies {
   registry: Registry;
   mailer?: Mailer;
   scanner?: MalwareScanner;
+  /** Another agency's registry; tests may pass their own. */
+  registryAdapter?: RegistryAdapter;
 }
 
 /** Every use case, wired in one place; routes and workers receive this object. */
 export function createServices(deps: Dependencies) {
-  const { db, config, clock, logger, registry } = deps;
+  const { db, config, clock, logger } = deps;
+  // Definitions with the administrators' settings laid over them (docs/decisions/0007).
+  const registry: SettingsRegistry =
+    'base' in deps.registry ? (deps.registry as SettingsRegistry) : settingsOverlay(deps.registry);
+  const serviceSettings = serviceSettingsService({ db, clock, registry });
   const calendar = createCalendar(config.calendar);
   const mailer =
     deps.mailer ??
@@ -42,8 +54,38 @@ export function createServices(deps: Dependencies) {
       dir: path.join(config.dataDir, 'mail'),
       host: new URL(config.baseUrl).hostname,
     });
-  const applyEvent = applyEventService({ db, registry, clock, calendar });
-  const applications = applicationsService({ db, registry, clock });
+  const apiTokens = apiTokensService({ db, clock });
+  const webhooks = webhooksService({
+    db,
+    clock,
+    registry,
+    tokens: apiTokens,
+    timeoutMs: config.webhookTimeoutMs,
+    production: config.production,
+  });
+  const registryChecks = registryChecksService({
+    db,
+    clock,
+    logger,
+    registry,
+    ask: deps.registryAdapter ?? registryAdapter(config.registry),
+  });
+  const applyEvent = applyEventService({
+    db,
+    registry,
+    clock,
+    calendar,
+    inTransaction: [webhooks.onApplicationEvent, registryChecks.onApplicationEvent],
+  });
+  const applications = applicationsService({ db, registry, clock, enabled: registry.enabled });
+  const certificates = certificatesService({
+    db,
+    registry,
+    clock,
+    logger,
+    baseUrl: config.baseUrl,
+    onChange: (trx, event, data, subject) => webhooks.enqueue(trx, event, data, subject),
+  });
   const scanner = deps.scanner ?? clamdScanner(config.clamav);
   const documents = documentsService({ db, config, clock, scanner, logger });
   return {
@@ -51,7 +93,7 @@ export function createServices(deps: Dependencies) {
     clock,
     calendar,
     accounts: accountsService(db, clock),
-    catalogue: catalogueService(registry),
+    catalogue: catalogueService(registry, registry.enabled),
     applications,
     forms: formRunnerService({
       db,
@@ -78,9 +120,19 @@ export function createServices(deps: Dependencies) {
       db,
       clock,
       logger,
-      handlers: outboxHandlers({ db, registry, mailer, clock, baseUrl: config.baseUrl }),
+      handlers: {
+        ...outboxHandlers({ db, registry, mailer, clock, baseUrl: config.baseUrl, certificates }),
+        ...webhooks.handlers,
+        ...registryChecks.handlers,
+      },
     }),
     deadlines: deadlineSweeper({ db, clock, logger, applyEvent }),
+    certificates,
+    apiTokens,
+    webhooks,
+    registryChecks,
+    serviceSettings,
+    serviceAdmin: serviceAdminService({ db, clock, calendar, registry }),
   };
 }
 

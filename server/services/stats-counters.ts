@@ -1,5 +1,9 @@
 import type { Knex } from 'knex';
 import { DAY_MS, localDate, workingMsBetween, type Calendar } from '../../workflows/calendar.js';
+import {
+  COUNTER_VALUE_COLUMNS,
+  MAX_COUNTED_DAYS,
+} from '../../db/migrations/20261122000007_stats_counters.js';
 
 /**
  * The report counters (migration 20261122000007): what an application adds to them follows from a
@@ -21,12 +25,12 @@ export interface CountedRow {
 }
 
 export const DECIDED_STATUSES: ReadonlySet<string> = new Set(['accepted', 'rejected']);
-export const ON_TIME = { late: 0, onTime: 1, noDueTime: 2 } as const;
 
-type Bucket =
-  | { table: 'stats_status_counts'; key: Record<string, string> }
-  | { table: 'stats_channel_counts'; key: Record<string, string> }
-  | { table: 'stats_decisions'; key: Record<string, string | number> };
+/** A counter row an application adds to: its key (day, municipality, service), and what it adds. */
+interface Bucket {
+  key: Record<string, string>;
+  values: Record<string, number>;
+}
 
 const instant = (value: Date | string | number) =>
   new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
@@ -43,36 +47,39 @@ export function decisionWorkingDays(row: CountedRow, calendar: Calendar): number
 
 function bucketsOf(row: CountedRow | null, calendar: Calendar): Bucket[] {
   if (!row?.submitted_at) return [];
-  const day = localDate(instant(row.submitted_at), calendar);
-  const municipality = row.municipality ?? '';
-  const buckets: Bucket[] = [
-    {
-      table: 'stats_status_counts',
-      key: { day, municipality, service_slug: row.service_slug, status: row.status },
-    },
-    { table: 'stats_channel_counts', key: { day, municipality, channel: row.channel } },
-  ];
+  const values: Record<string, number> = { n: 1, [`s_${row.status}`]: 1, [`c_${row.channel}`]: 1 };
   if (DECIDED_STATUSES.has(row.status) && row.decided_at) {
-    const onTime = row.sla_due_at
-      ? instant(row.decided_at).getTime() <= instant(row.sla_due_at).getTime()
-        ? ON_TIME.onTime
-        : ON_TIME.late
-      : ON_TIME.noDueTime;
-    buckets.push({
-      table: 'stats_decisions',
-      key: {
-        day,
-        municipality,
-        service_slug: row.service_slug,
-        working_days: decisionWorkingDays(row, calendar),
-        on_time: onTime,
-      },
-    });
+    const due = row.sla_due_at ? instant(row.sla_due_at).getTime() : null;
+    values.decided = 1;
+    values.on_time = due !== null && instant(row.decided_at).getTime() <= due ? 1 : 0;
+    values.with_due = due !== null ? 1 : 0;
+    values[`d${Math.min(decisionWorkingDays(row, calendar), MAX_COUNTED_DAYS + 1)}`] = 1;
   }
-  return buckets;
+  for (const column of Object.keys(values)) {
+    if (!KNOWN_COLUMNS.has(column)) throw new Error(`no report counter for ${column}`);
+  }
+  const key = {
+    day: localDate(instant(row.submitted_at), calendar),
+    municipality: row.municipality ?? '',
+    service_slug: row.service_slug,
+  };
+  return [{ key, values }];
 }
 
-const idOf = (b: Bucket) => `${b.table}|${JSON.stringify(b.key)}`;
+const KNOWN_COLUMNS = new Set(COUNTER_VALUE_COLUMNS);
+
+const idOf = (b: Bucket) => JSON.stringify(b.key);
+
+/** Adds `times` × each bucket's values into `into`, per counter row. */
+function accumulate(into: Map<string, Bucket>, buckets: Bucket[], times: number): void {
+  for (const bucket of buckets) {
+    const id = idOf(bucket);
+    const entry = into.get(id) ?? { key: bucket.key, values: {} };
+    for (const [column, value] of Object.entries(bucket.values))
+      entry.values[column] = (entry.values[column] ?? 0) + value * times;
+    into.set(id, entry);
+  }
+}
 
 /** Moves one application from the buckets of `before` to those of `after`, inside `trx`. */
 export async function shiftCounters(
@@ -81,36 +88,35 @@ export async function shiftCounters(
   after: CountedRow | null,
   calendar: Calendar,
 ): Promise<void> {
-  const deltas = new Map<string, { bucket: Bucket; n: number }>();
-  for (const [rows, n] of [
-    [bucketsOf(before, calendar), -1],
-    [bucketsOf(after, calendar), 1],
-  ] as const) {
-    for (const bucket of rows) {
-      const id = idOf(bucket);
-      const entry = deltas.get(id) ?? { bucket, n: 0 };
-      entry.n += n;
-      deltas.set(id, entry);
-    }
-  }
+  const deltas = new Map<string, Bucket>();
+  accumulate(deltas, bucketsOf(before, calendar), -1);
+  accumulate(deltas, bucketsOf(after, calendar), 1);
   // A fixed order, so two transactions never wait on each other's rows in opposite orders.
   for (const id of [...deltas.keys()].sort()) {
-    const { bucket, n } = deltas.get(id)!;
-    if (n !== 0) await addTo(trx, bucket, n);
+    const bucket = deltas.get(id)!;
+    if (Object.values(bucket.values).some((v) => v !== 0)) await addTo(trx, bucket);
   }
 }
 
-async function addTo(trx: Knex, bucket: Bucket, n: number): Promise<void> {
-  await trx(bucket.table)
-    .insert({ ...bucket.key, n })
-    .onConflict(Object.keys(bucket.key))
-    .merge({ n: trx.raw('??.n + ?', [bucket.table, n]) });
+async function addTo(trx: Knex, { key, values }: Bucket): Promise<void> {
+  const table = 'stats_daily';
+  await trx(table)
+    .insert({ ...key, ...values })
+    .onConflict(Object.keys(key))
+    .merge(
+      Object.fromEntries(
+        Object.entries(values).map(([column, delta]) => [
+          column,
+          trx.raw('??.?? + ?', [table, column, delta]),
+        ]),
+      ),
+    );
 }
 
 /** Recomputes every counter from the applications table, in one transaction. */
 export async function rebuildCounters(db: Knex, calendar: Calendar): Promise<void> {
   await db.transaction(async (trx) => {
-    const totals = new Map<string, { bucket: Bucket; n: number }>();
+    const totals = new Map<string, Bucket>();
     const page = 5000;
     for (let after = 0; ;) {
       const rows = await trx('applications')
@@ -129,24 +135,14 @@ export async function rebuildCounters(db: Knex, calendar: Calendar): Promise<voi
           'sla_due_at',
           'waited_ms',
         );
-      for (const row of rows) {
-        for (const bucket of bucketsOf(row, calendar)) {
-          const id = idOf(bucket);
-          const entry = totals.get(id) ?? { bucket, n: 0 };
-          entry.n += 1;
-          totals.set(id, entry);
-        }
-      }
+      for (const row of rows) accumulate(totals, bucketsOf(row, calendar), 1);
       if (rows.length < page) break;
       after = rows.at(-1)!.id;
     }
-    for (const table of ['stats_status_counts', 'stats_channel_counts', 'stats_decisions'] as const) {
-      await trx(table).delete();
-      const rows = [...totals.values()]
-        .filter((t) => t.bucket.table === table)
-        .map((t) => ({ ...t.bucket.key, n: t.n }));
-      // 100 rows of at most 6 columns stay under SQLite's bound-parameter limit.
-      for (let i = 0; i < rows.length; i += 100) await trx(table).insert(rows.slice(i, i + 100));
-    }
+    await trx('stats_daily').delete();
+    const zero = Object.fromEntries(COUNTER_VALUE_COLUMNS.map((c) => [c, 0]));
+    const rows = [...totals.values()].map((t) => ({ ...t.key, ...zero, ...t.values }));
+    // Rows of up to about 80 columns: 10 at a time stay under SQLite's bound-parameter limit.
+    for (let i = 0; i < rows.length; i += 10) await trx('stats_daily').insert(rows.slice(i, i + 10));
   });
 }

@@ -1,6 +1,11 @@
 import type { Knex } from 'knex';
 import { localDate, type Calendar } from '../../workflows/calendar.js';
-import { ON_TIME, rebuildCounters } from './stats-counters.js';
+import { rebuildCounters } from './stats-counters.js';
+import { MAX_COUNTED_DAYS } from '../../db/migrations/20261122000007_stats_counters.js';
+
+/** d0 … d60: decided in that many working days; d61: in more than 60 (reported as 61). */
+const DAY_COLUMNS = Array.from({ length: MAX_COUNTED_DAYS + 2 }, (_, d) => `d${d}`);
+import { MUNICIPALITIES } from '../../workflows/municipalities.js';
 import type { Registry } from '../../workflows/registry.js';
 import type { Clock } from '../clock.js';
 import { PUBLIC_STATUSES } from '../../workflows/types.js';
@@ -77,89 +82,91 @@ export function statsService(deps: { db: Knex; registry: Registry; calendar: Cal
   }
 
   async function report(q: StatsQuery) {
-    const [statusRows, monthRows, channelRows, decisionRows] = await Promise.all([
-      counters('stats_status_counts', q)
-        .groupBy('service_slug', 'status')
-        .select('service_slug', 'status')
-        .sum<{ service_slug: string; status: string; n: number | string }[]>({ n: 'n' }),
-      counters('stats_status_counts', q)
-        .groupByRaw('substr(day, 1, 7)')
-        .select(db.raw('substr(day, 1, 7) as month'))
-        .sum<{ month: string; n: number | string }[]>({ n: 'n' }),
-      counters('stats_channel_counts', q)
-        .groupBy('channel')
-        .select('channel')
-        .sum<{ channel: string; n: number | string }[]>({ n: 'n' }),
-      counters('stats_decisions', q)
-        .groupBy('service_slug', 'working_days', 'on_time')
-        .select('service_slug', 'working_days', 'on_time')
-        .sum<{ service_slug: string; working_days: number; on_time: number; n: number | string }[]>({
-          n: 'n',
-        }),
-    ]);
+    // One scan of the period's counter rows (one per day, municipality and service), summed per
+    // service and month.
+    const sums = [
+      'n',
+      ...REPORT_STATUSES.map((st) => `s_${st}`),
+      ...REPORT_CHANNELS.map((c) => `c_${c}`),
+      'decided',
+      'on_time',
+      'with_due',
+      ...DAY_COLUMNS,
+    ];
+    const rows = (await counters('stats_daily', q)
+      .groupBy('service_slug', db.raw('substr(day, 1, 7)'))
+      .select('service_slug', db.raw('substr(day, 1, 7) as month'))
+      .sum(Object.fromEntries(sums.map((c) => [c, c])))) as unknown as ({
+      service_slug: string;
+      month: string;
+    } & Record<string, number | string>)[];
 
+    const byMonth = new Map<string, number>();
     const byChannel: Record<string, number> = Object.fromEntries(REPORT_CHANNELS.map((c) => [c, 0]));
-    for (const r of channelRows) byChannel[r.channel] = (byChannel[r.channel] ?? 0) + Number(r.n);
-    const byStatus: Record<string, number> = Object.fromEntries(REPORT_STATUSES.map((s) => [s, 0]));
-    const perService = new Map<string, { counts: Record<string, number>; count: number }>();
-    for (const r of statusRows) {
+    const byStatus: Record<string, number> = Object.fromEntries(REPORT_STATUSES.map((st) => [st, 0]));
+    interface Totals {
+      count: number;
+      counts: Record<string, number>;
+      days: number[];
+      onTime: number;
+      withDue: number;
+    }
+    const perService = new Map<string, Totals>();
+    for (const r of rows) {
       const n = Number(r.n);
       if (n === 0) continue;
-      byStatus[r.status] = (byStatus[r.status] ?? 0) + n;
-      const entry = perService.get(r.service_slug) ?? {
-        counts: Object.fromEntries(REPORT_STATUSES.map((s) => [s, 0])),
+      byMonth.set(r.month, (byMonth.get(r.month) ?? 0) + n);
+      for (const c of REPORT_CHANNELS) byChannel[c]! += Number(r[`c_${c}`]);
+      const entry: Totals = perService.get(r.service_slug) ?? {
         count: 0,
+        counts: Object.fromEntries(REPORT_STATUSES.map((st) => [st, 0])),
+        days: DAY_COLUMNS.map(() => 0),
+        onTime: 0,
+        withDue: 0,
       };
-      entry.counts[r.status] = (entry.counts[r.status] ?? 0) + n;
       entry.count += n;
+      for (const st of REPORT_STATUSES) {
+        const k = Number(r[`s_${st}`]);
+        entry.counts[st]! += k;
+        byStatus[st]! += k;
+      }
+      DAY_COLUMNS.forEach((c, d) => (entry.days[d]! += Number(r[c])));
+      entry.onTime += Number(r.on_time);
+      entry.withDue += Number(r.with_due);
       perService.set(r.service_slug, entry);
     }
     const total = [...perService.values()].reduce((sum, e) => sum + e.count, 0);
-    /** Per service: [working days, how many] in ascending days, and on-time / with-due-time counts. */
-    const decisions = new Map<string, { days: Map<number, number>; onTime: number; withSla: number }>();
-    for (const r of decisionRows) {
-      const n = Number(r.n);
-      if (n === 0) continue;
-      const entry = decisions.get(r.service_slug) ?? { days: new Map(), onTime: 0, withSla: 0 };
-      const days = Number(r.working_days);
-      entry.days.set(days, (entry.days.get(days) ?? 0) + n);
-      const onTime = Number(r.on_time);
-      if (onTime !== ON_TIME.noDueTime) entry.withSla += n;
-      if (onTime === ON_TIME.onTime) entry.onTime += n;
-      decisions.set(r.service_slug, entry);
-    }
 
-    const services: ServiceStats[] = [...perService.entries()].map(([slug, { counts, count }]) => {
+    const services: ServiceStats[] = [...perService.entries()].map(([slug, e]) => {
       const definition = registry.latest(slug);
-      const d = decisions.get(slug);
-      const histogram = [...(d?.days ?? new Map<number, number>()).entries()].sort(([a], [b]) => a - b);
+      const histogram = e.days.map((n, d): [number, number] => [d, n]).filter(([, n]) => n > 0);
       const decided = histogram.reduce((sum, [, n]) => sum + n, 0);
       return {
         slug,
         name: definition?.name ?? { ar: slug, en: slug },
-        count,
-        share: total ? count / total : 0,
-        byStatus: counts,
+        count: e.count,
+        share: total ? e.count / total : 0,
+        byStatus: e.counts,
         decided,
         medianDays: percentileOfHistogram(histogram, 0.5),
         p90Days: percentileOfHistogram(histogram, 0.9),
-        withinSla: d?.withSla ? d.onTime / d.withSla : null,
+        withinSla: e.withDue ? e.onTime / e.withDue : null,
       };
     });
     services.sort((a, b) => b.count - a.count || a.slug.localeCompare(b.slug));
+    const onTimeAll = [...perService.values()].reduce((sum, e) => sum + e.onTime, 0);
+    const withDueAll = [...perService.values()].reduce((sum, e) => sum + e.withDue, 0);
 
+    // The municipality always named, so the queue index (municipality, in_queue, queue_due_at)
+    // reads only the overdue rows instead of the whole table.
     const overdue = await db('applications')
+      .whereIn('municipality', q.municipality ? [q.municipality] : MUNICIPALITIES.map((m) => m.code))
       .where('in_queue', true)
       .where('queue_due_at', '<', clock.now().getTime())
-      .modify((b) => {
-        if (q.municipality) b.where('municipality', q.municipality);
-      })
       .groupBy('service_slug')
       .select('service_slug')
       .count<{ service_slug: string; n: number | string }[]>({ n: '*' });
 
-    const decidedAll = services.reduce((n, s) => n + s.decided, 0);
-    const onTimeAll = services.reduce((n, s) => n + (s.withinSla ?? 0) * s.decided, 0);
     return {
       period: { from: q.from, to: q.to },
       municipality: q.municipality,
@@ -167,11 +174,11 @@ export function statsService(deps: { db: Knex; registry: Registry; calendar: Cal
       services,
       byStatus,
       byChannel,
-      byMonth: monthRows
-        .map((r) => ({ month: r.month, count: Number(r.n) }))
-        .filter((m) => m.count > 0)
-        .sort((a, b) => a.month.localeCompare(b.month)),
-      withinSla: decidedAll ? onTimeAll / decidedAll : null,
+      byMonth: [...byMonth.entries()]
+        .filter(([, count]) => count > 0)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([month, count]) => ({ month, count })),
+      withinSla: withDueAll ? onTimeAll / withDueAll : null,
       overdueNow: Object.fromEntries(overdue.map((o) => [o.service_slug, Number(o.n)])),
       overdueTotal: overdue.reduce((n, o) => n + Number(o.n), 0),
     };

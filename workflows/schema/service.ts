@@ -9,6 +9,14 @@ import { keySchema, localizedSchema } from './common.js';
 
 export const DOCUMENT_TYPES = ['pdf', 'jpeg', 'png'] as const;
 
+/**
+ * Questions a service asks another agency's registry at submission, answered before the reviewer
+ * decides (server/services/registry.ts, docs/registry-contract.md): 'residence' (does this CPR
+ * live at this address: needs an address field) and 'commercial-registration' (is this CR active).
+ */
+export const REGISTRY_CHECKS = ['residence', 'commercial-registration'] as const;
+export type RegistryCheck = (typeof REGISTRY_CHECKS)[number];
+
 export const documentRequirementSchema = z.strictObject({
   key: keySchema,
   label: localizedSchema,
@@ -20,13 +28,19 @@ export const documentRequirementSchema = z.strictObject({
 });
 
 /** Bahraini dinars have 1000 fils: amounts carry at most three decimals. */
-const dinars = z
+export const dinars = z
   .number()
   .min(0)
   .refine(
     (amount) => Math.abs(Math.round(amount * 1000) - amount * 1000) < 1e-6,
     'at most 3 decimals (fils)',
   );
+
+/** A reason staff may pick for a decision: the workflow event it is for and its text in both languages. */
+export const reasonTemplateSchema = z.strictObject({
+  event: z.string().regex(/^[A-Z][A-Z_]*$/, 'must be an event name such as REJECT'),
+  text: localizedSchema,
+});
 
 export const guideSchema = z.strictObject({
   documents: z.array(documentRequirementSchema),
@@ -50,13 +64,29 @@ export const serviceDataSchema = z.strictObject({
   department: z.enum(DEPARTMENT_KEYS),
   guide: guideSchema,
   fields: z.array(fieldSchema),
-  /** How applications of an earlier version move onto this one: old state → new state. */
+  registryChecks: z.array(z.enum(REGISTRY_CHECKS)).optional(),
+  /**
+   * Reasons staff may pick when taking a decision that needs a message (REJECT, REQUEST_INFO…),
+   * offered in the back office beside the portal's general ones. Administrators may replace them
+   * without a release (/admin/services; docs/decisions/0007-service-settings.md).
+   */
+  reasonTemplates: z.array(reasonTemplateSchema).optional(),
+  /**
+   * How applications of an earlier version move onto this one (an administrator moves them from
+   * /admin/services): old state → new state; a state of the same name needs no entry. States
+   * listed in `stay` are not moved: applications there finish on the earlier version.
+   */
   migrateFrom: z
-    .strictObject({ version: z.number().int().positive(), states: z.record(z.string(), z.string()) })
+    .strictObject({
+      version: z.number().int().positive(),
+      states: z.record(z.string(), z.string()),
+      stay: z.array(z.string()).optional(),
+    })
     .optional(),
 });
 
 export type DocumentRequirement = z.output<typeof documentRequirementSchema>;
+export type ReasonTemplate = z.output<typeof reasonTemplateSchema>;
 export type Guide = z.output<typeof guideSchema>;
 export type ServiceData = z.output<typeof serviceDataSchema>;
 export type ServiceDataInput = z.input<typeof serviceDataSchema>;

@@ -275,5 +275,6 @@ export default defineService({
       label: { ar: 'موافقة المالك', en: 'Landlord’s consent' },
     },
   ],
+  registryChecks: ['commercial-registration'],
   workflow: standardReview({ siteInspection: true }),
 });

@@ -164,5 +164,6 @@ export default defineService({
       label: { ar: 'فاتورة الكهرباء والماء', en: 'Electricity and water bill' },
     },
   ],
+  registryChecks: ['residence'],
   workflow: standardReview({ certificate: true }),
 });

@@ -1,0 +1,107 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import type { TestContext } from '../support/context.js';
+import { agentFor, csrfFrom, signIn, VALID_PASSWORD, type Agent } from '../support/http.js';
+import type { Person } from '../support/people.js';
+import { newReference } from '../../server/services/reference.js';
+
+export async function signedIn(ctx: TestContext, person: Person): Promise<Agent> {
+  const agent = agentFor(ctx.app);
+  const res = await signIn(agent, person.email, VALID_PASSWORD);
+  expect(res.status).to.equal(303);
+  return agent;
+}
+
+/** A national administrator (no municipality). */
+export async function nationalAdmin(ctx: TestContext): Promise<Person> {
+  const email = `national-admin-${Date.now()}-${Math.random().toString(36).slice(2)}@gov.bh`;
+  const id = await ctx.services.accounts.createStaff({
+    name: 'National Admin',
+    email,
+    password: VALID_PASSWORD,
+    role: 'admin',
+    municipality: null,
+    department: null,
+  });
+  return { id, role: 'admin', email };
+}
+
+/** Issues a token through the admin page, as an administrator would, and reads it off the page once. */
+export async function issueToken(
+  admin: Agent,
+  fields: { name?: string; scopes: string[]; services?: string[]; lifetime?: string },
+): Promise<string> {
+  const page = await admin.get('/admin/api');
+  expect(page.status).to.equal(200);
+  const body = new URLSearchParams({ _csrf: csrfFrom(page.text), name: fields.name ?? 'Partner system' });
+  for (const s of fields.scopes) body.append('scopes', s);
+  body.append('allServices', fields.services ? 'no' : 'yes');
+  for (const s of fields.services ?? []) body.append('services', s);
+  body.append('lifetime', fields.lifetime ?? '30');
+  const res = await admin.post('/admin/api/tokens').type('form').send(body.toString());
+  expect(res.status).to.equal(200);
+  const token = /id="new-token">([^<]+)</.exec(res.text)?.[1];
+  expect(token, 'the token is on the page').to.match(/^mep_/);
+  return token!;
+}
+
+/** A submitted application (through the engine, as the resident's form would end). */
+export async function submitted(
+  ctx: TestContext,
+  applicant: Person,
+  options: { slug?: string; municipality?: string; formData?: Record<string, unknown> } = {},
+): Promise<{ id: number; reference: string }> {
+  const slug = options.slug ?? 'residence-certificate';
+  const draft = await ctx.services.applications.createDraft({
+    serviceSlug: slug,
+    applicantId: applicant.id,
+    municipality: options.municipality ?? 'capital',
+    formData: options.formData,
+  });
+  const reference = newReference(slug, 2026);
+  const r = await ctx.services.applyEvent({
+    applicationId: draft.id,
+    event: { type: 'SUBMIT' },
+    actor: { role: 'applicant', userId: applicant.id },
+    extra: { reference },
+  });
+  expect(r.ok, JSON.stringify(r)).to.equal(true);
+  return { id: draft.id, reference };
+}
+
+/** Sends a back-office action from the application page, as a reviewer's browser does. */
+export async function act(agent: Agent, id: number, event: string, fields: Record<string, string> = {}) {
+  const page = await agent.get(`/backoffice/applications/${id}`);
+  const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
+  return agent
+    .post(`/backoffice/applications/${id}/events/${event}`)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), version, ...fields });
+}
+
+export interface LocalServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A small HTTP server on a free local port, for a partner's receiver or another agency's registry. */
+export async function localServer(
+  handle: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void,
+): Promise<LocalServer> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handle(req, Buffer.concat(chunks).toString('utf8'), res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
