@@ -1,0 +1,104 @@
+/**
+ * The floor of the load benchmark: for each endpoint, an Express route that does the same I/O as
+ * the portal did for one sample request of it, and nothing else. The SQL was recorded from the
+ * portal (load-target.ts, BENCH_CAPTURE): every read (select) is sent again as it was, with its
+ * parameters; the writes (insert, update, delete) become as many inserts of rows of the same size
+ * into a scratch table, in one transaction (one commit, as the portal's), because the original
+ * writes cannot be repeated (unique references, versioned updates). An upload is parsed into memory
+ * with multer and written like the portal (exclusive create, write, fsync, directory fsync), but
+ * not scanned. The answer is a body of the same size and status as the portal's. No sessions, CSRF,
+ * templates, validation or workflow.
+ *
+ * Environment: PORT, DATABASE_URL, UPLOAD_DIR, FLOOR_PLAN (a JSON file: name → FloorStep),
+ * WEB_CONCURRENCY (processes, node:cluster, as the portal).
+ */
+import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import express from 'express';
+import multer from 'multer';
+import { createDb } from '../db/connection.js';
+
+export interface FloorStep {
+  reads: { sql: string; bindings: unknown[] }[];
+  /** Bytes of each write statement's parameters. */
+  writes: number[];
+  upload: boolean;
+  status: number;
+  location?: string;
+  bodyBytes: number;
+}
+
+async function writeDurably(file: string, data: Buffer): Promise<void> {
+  const handle = await fsp.open(file, 'wx', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  const dir = await fsp.open(path.dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const url = process.env.DATABASE_URL!;
+  const processes = Number(process.env.WEB_CONCURRENCY ?? '1');
+  if (cluster.isPrimary) {
+    const db = createDb(url);
+    await db.raw('create table if not exists bench_floor (id bigint primary key, payload text not null)');
+    await db.destroy();
+    if (processes > 1) {
+      for (let i = 0; i < processes; i++) cluster.fork();
+      process.on('SIGTERM', () => {
+        for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+        process.exit(0);
+      });
+      return;
+    }
+  }
+  const plan = JSON.parse(fs.readFileSync(process.env.FLOOR_PLAN!, 'utf8')) as Record<string, FloorStep>;
+  const uploadDir = path.resolve(process.env.UPLOAD_DIR ?? 'uploads');
+  await fsp.mkdir(uploadDir, { recursive: true, mode: 0o700 });
+  const db = createDb(url);
+  const app = express();
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: 10 * 1024 * 1024, files: 1 },
+  });
+  let nextId = Number(process.pid) * 1_000_000_000 + (Date.now() % 1_000_000_000);
+
+  for (const [name, step] of Object.entries(plan)) {
+    const body = 'x'.repeat(step.bodyBytes);
+    const handlers: express.RequestHandler[] = step.upload ? [upload.single('files')] : [];
+    handlers.push(async (req, res) => {
+      for (const read of step.reads) await db.raw(read.sql, read.bindings as never[]);
+      if (req.file)
+        await writeDurably(path.join(uploadDir, `${randomBytes(16).toString('hex')}.pdf`), req.file.buffer);
+      if (step.writes.length > 0) {
+        await db.transaction(async (trx) => {
+          for (const bytes of step.writes) {
+            await trx('bench_floor').insert({ id: nextId++, payload: 'w'.repeat(bytes) });
+          }
+        });
+      }
+      if (step.location) res.location(step.location);
+      res.status(step.status).type('html').send(body);
+    });
+    app.all(`/floor/${name}`, ...handlers);
+  }
+  app.listen(Number(process.env.PORT), '127.0.0.1');
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,628 @@
+/**
+ * `npm run bench`: the portal under a realistic mix of requests, endpoint by endpoint, beside the
+ * floor of each endpoint measured in the same run (bench/load.md has the method and figures).
+ *
+ * For each database size (SIZES, default 100000,1000000) and set-up (SETUPS, default
+ * sqlite-1,pg-1,pg-2: database and number of processes): a copy of the generated database is
+ * made; the portal runs once alone with its SQL recorded (load-target.ts, BENCH_CAPTURE) while one
+ * sample request of each endpoint is sent, which gives the floor's plan (load-floor-target.ts);
+ * then the portal and the floor run side by side and autocannon loads each endpoint for DURATION
+ * seconds (default 10) with CONNECTIONS connections (default 10), portal and floor in turn.
+ * Requests/s, p50/p99 latency and the largest RSS of any serving process are recorded, with the
+ * load averages. Results: a table on stdout and JSON under RESULTS_DIR (default /tmp/load-bench).
+ *
+ * Needs: PostgreSQL on 127.0.0.1:5432 with portal_bench_load_100000 and
+ * portal_bench_queue_1000000, the SQLite files named in SOURCES below, clamd on 127.0.0.1:3310.
+ */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { createDb } from '../db/connection.js';
+import { projectRoot } from '../server/paths.js';
+import { freePort, TSX_LOADER } from './support/server-process.js';
+import { Browser } from '../test/scale/support.js';
+import { csrfFrom } from '../test/support/http.js';
+import { pdfOfSize } from '../test/support/clamav.js';
+import type { CapturedQuery } from './load-target.js';
+import type { FloorStep } from './load-floor-target.js';
+
+const SIZES = (process.env.SIZES ?? '100000,1000000').split(',').map(Number);
+const SETUPS = (process.env.SETUPS ?? 'sqlite-1,pg-1,pg-2').split(',');
+const DURATION = Number(process.env.DURATION ?? '10');
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? '10');
+const ONLY = process.env.ENDPOINTS?.split(',');
+const RESULTS_DIR = process.env.RESULTS_DIR ?? '/tmp/load-bench';
+const PG = 'postgres://postgres@127.0.0.1:5432';
+const PASSWORD = process.env.GENERATED_PASSWORD ?? 'Generated-Portal-2026';
+const SLUG = 'residence-certificate';
+const REQUIREMENT = 'cprCopy';
+const PDF = pdfOfSize(100 * 1024);
+const MUNICIPALITIES = ['capital', 'muharraq', 'northern', 'southern'];
+
+const SOURCES: Record<string, { sqlite: string; pg: string }> = {
+  '100000': { sqlite: '/tmp/load-bench/load-100000.sqlite', pg: 'portal_bench_load_100000' },
+  '1000000': { sqlite: '/tmp/queue-bench/queue-1000000.sqlite', pg: 'portal_bench_queue_1000000' },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+interface Server {
+  child: ChildProcess;
+  base: URL;
+  stop(): Promise<void>;
+}
+
+async function startServer(script: string, env: Record<string, string>, cwd: string): Promise<Server> {
+  const port = await freePort();
+  const child = fork(path.join(projectRoot, script), [], {
+    cwd,
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error', PORT: String(port), ...env },
+    execArgv: ['--import', TSX_LOADER],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const base = new URL(`http://127.0.0.1:${port}`);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited`);
+    try {
+      const res = await fetch(new URL(script.includes('floor') ? '/floor/ping' : '/healthz', base));
+      if (res.status < 500) break;
+    } catch {
+      // not yet listening
+    }
+    if (Date.now() > deadline) throw new Error(`${script} did not start`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // With several processes, give the other workers time to listen too.
+  if (env.WEB_CONCURRENCY && env.WEB_CONCURRENCY !== '1')
+    await waitForChildren(child.pid!, Number(env.WEB_CONCURRENCY));
+  return {
+    child,
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => n > 0);
+  } catch {
+    return [];
+  }
+}
+
+async function waitForChildren(pid: number, count: number): Promise<void> {
+  while (childrenOf(pid).length < count) await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 8000)); // each worker loads the registry before it listens
+}
+
+function rssMb(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** RSS of the processes that serve requests: the workers when there are any, else the process. */
+function servingRss(server: Server): number[] {
+  const kids = childrenOf(server.child.pid!);
+  return (kids.length > 0 ? kids : [server.child.pid!]).map(rssMb);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints
+
+interface Step {
+  method: 'GET' | 'POST';
+  path: string | ((i: number, context: Record<string, string>) => string);
+  body?: Buffer | string;
+  contentType?: string;
+  cookie: string;
+  /** Reads the draft id from the answer's Location into the context. */
+  keepDraft?: boolean;
+}
+
+interface Endpoint {
+  name: string;
+  steps: Step[];
+}
+
+interface Fixtures {
+  endpoints: Endpoint[];
+}
+
+function multipart(fields: Record<string, string>): { body: Buffer; contentType: string } {
+  const boundary = '----loadbench7d1c3b';
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    );
+  }
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="cpr.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    ),
+    PDF,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function signedIn(base: URL, email: string): Promise<{ browser: Browser; csrf: string }> {
+  const browser = new Browser();
+  const res = await browser.signIn(base, email, PASSWORD);
+  if (res.status !== 303) throw new Error(`sign-in of ${email}: ${res.status}`);
+  const account = await browser.get(base, '/account');
+  return { browser, csrf: csrfFrom(account.text) };
+}
+
+/** Signs people in and finds the rows the endpoints need. */
+async function fixtures(base: URL, databaseUrl: string): Promise<Fixtures> {
+  const db = createDb(databaseUrl);
+  try {
+    const resident = (await db('users')
+      .where({ kind: 'resident' })
+      .whereNotNull('password_hash')
+      .orderBy('id')
+      .first<{ email: string } | undefined>('email'))!;
+    const tracked = (await db('applications as a')
+      .join('users as u', 'u.id', 'a.applicant_id')
+      .whereNotNull('a.reference')
+      .whereNotNull('u.cpr')
+      .orderBy('a.id', 'desc')
+      .first<{ reference: string; cpr: string } | undefined>('a.reference', 'u.cpr'))!;
+    const submitted: Record<string, number[]> = {};
+    for (const m of MUNICIPALITIES) {
+      const rows = await db('applications')
+        .where({ state: 'submitted', municipality: m })
+        .orderBy('id')
+        .select<{ id: number }[]>('id');
+      submitted[m] = rows.map((r) => Number(r.id));
+    }
+    const applicant = await signedIn(base, resident.email);
+    const supervisor = await signedIn(base, 'supervisor1.capital@staff.example.bh');
+    const reviewers = await Promise.all(
+      MUNICIPALITIES.map((m) => signedIn(base, `reviewer1.${m}@staff.example.bh`)),
+    );
+    const visitor = new Browser();
+    const trackCsrf = csrfFrom((await visitor.get(base, '/track')).text);
+    const draft = await applicant.browser.post(base, `/services/${SLUG}/apply`, { _csrf: applicant.csrf });
+    const draftPath = draft.location!.replace(/\/form\/0$/, '');
+    const upload = multipart({ _csrf: applicant.csrf, requirement: REQUIREMENT });
+    // Decisions: each request takes the next submitted application, municipality by municipality.
+    const queue = MUNICIPALITIES.flatMap((m, k) => submitted[m]!.map((id) => ({ id, k })));
+    queue.sort((a, b) => a.id - b.id);
+    let decided = 0;
+    const nextDecision = () => queue[decided++ % Math.max(1, queue.length)];
+    const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+    const urlencoded = 'application/x-www-form-urlencoded';
+    console.log(
+      `  fixtures: resident ${resident.email}, ${queue.length} submitted applications to decide, tracking ${tracked.reference}`,
+    );
+    const endpoints: Endpoint[] = [
+      { name: 'catalogue', steps: [{ method: 'GET', path: '/services', cookie: '' }] },
+      { name: 'guide', steps: [{ method: 'GET', path: `/services/${SLUG}`, cookie: '' }] },
+      {
+        name: 'form page',
+        steps: [{ method: 'GET', path: `${draftPath}/form/0`, cookie: applicant.browser.cookieHeader() }],
+      },
+      {
+        name: 'submit with file',
+        steps: [
+          {
+            method: 'POST',
+            path: `/services/${SLUG}/apply`,
+            body: form({ _csrf: applicant.csrf }),
+            contentType: urlencoded,
+            cookie: applicant.browser.cookieHeader(),
+            keepDraft: true,
+          },
+          {
+            method: 'POST',
+            path: (_i, context) => `/applications/${context.draft}/documents`,
+            body: upload.body,
+            contentType: upload.contentType,
+            cookie: applicant.browser.cookieHeader(),
+          },
+        ],
+      },
+      {
+        name: 'queue',
+        steps: [{ method: 'GET', path: '/backoffice', cookie: reviewers[0]!.browser.cookieHeader() }],
+      },
+      {
+        name: 'decision',
+        steps: [
+          {
+            method: 'POST',
+            path: (_i, context) => {
+              const next = nextDecision();
+              context.k = String(next?.k ?? 0);
+              return `/backoffice/applications/${next?.id ?? 0}/events/START_REVIEW`;
+            },
+            // Body and cookie are chosen per request by the reviewer of that municipality.
+            body: '',
+            contentType: urlencoded,
+            cookie: '',
+          },
+        ],
+      },
+      {
+        name: 'dashboard',
+        steps: [{ method: 'GET', path: '/reports', cookie: supervisor.browser.cookieHeader() }],
+      },
+      {
+        name: 'tracking',
+        steps: [
+          {
+            method: 'POST',
+            path: '/track',
+            body: form({ _csrf: trackCsrf, reference: tracked.reference, identifier: tracked.cpr }),
+            contentType: urlencoded,
+            cookie: visitor.cookieHeader(),
+          },
+        ],
+      },
+    ];
+    decisionSessions = reviewers.map((r) => ({
+      cookie: r.browser.cookieHeader(),
+      body: form({ _csrf: r.csrf }),
+    }));
+    return { endpoints: ONLY ? endpoints.filter((e) => ONLY.includes(e.name)) : endpoints };
+  } finally {
+    await db.destroy();
+  }
+}
+
+let decisionSessions: { cookie: string; body: string }[] = [];
+
+function stepRequest(
+  step: Step,
+  context: Record<string, string>,
+): {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer | string;
+} {
+  const p = typeof step.path === 'function' ? step.path(0, context) : step.path;
+  const headers: Record<string, string> = { accept: 'text/html' };
+  let body = step.body;
+  let cookie = step.cookie;
+  if (context.k !== undefined && p.includes('/events/')) {
+    const session = decisionSessions[Number(context.k)]!;
+    cookie = session.cookie;
+    body = session.body;
+  }
+  if (cookie) headers.cookie = cookie;
+  if (body !== undefined) headers['content-type'] = step.contentType ?? 'application/x-www-form-urlencoded';
+  return { method: step.method, path: p, headers, body };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recording the floor's plan
+
+function nextMessage(child: ChildProcess): Promise<{ queries: CapturedQuery[] }> {
+  return new Promise((resolve) => {
+    const on = (m: { type?: string; queries?: CapturedQuery[] }) => {
+      if (m.type !== 'captured') return;
+      child.off('message', on);
+      resolve({ queries: m.queries ?? [] });
+    };
+    child.on('message', on);
+  });
+}
+
+/** `$1`-style placeholders back to knex's `?`. */
+function knexSql(sql: string): string {
+  return sql.includes('?') ? sql : sql.replace(/\$\d+/g, '?');
+}
+
+const skipped = new Set<string>();
+
+async function record(server: Server, endpoints: Endpoint[]): Promise<Record<string, FloorStep>> {
+  const plan: Record<string, FloorStep> = {};
+  for (const endpoint of endpoints) {
+    const context: Record<string, string> = {};
+    for (const [s, step] of endpoint.steps.entries()) {
+      const req = stepRequest(step, context);
+      const captured = nextMessage(server.child);
+      server.child.send({ type: 'capture-start' });
+      const res = await fetch(new URL(req.path, server.base), {
+        method: req.method,
+        headers: req.headers,
+        body: typeof req.body === 'string' || req.body === undefined ? req.body : new Uint8Array(req.body),
+        redirect: 'manual',
+      });
+      const text = await res.text();
+      await new Promise((r) => setTimeout(r, 50)); // a session touch after the answer is part of it
+      server.child.send({ type: 'capture-stop' });
+      const { queries } = await captured;
+      if (step.keepDraft)
+        context.draft = /\/applications\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+      const reads = queries.filter((q) => /^\s*(select|with)\b/i.test(q.sql));
+      const writes = queries.filter((q) => /^\s*(insert|update|delete)\b/i.test(q.sql));
+      plan[`${slug(endpoint.name)}-${s}`] = {
+        reads: reads.map((q) => ({ sql: knexSql(q.sql), bindings: q.bindings })),
+        writes: writes.map((q) => JSON.stringify(q.bindings).length),
+        upload: req.headers['content-type']?.startsWith('multipart/') ?? false,
+        status: res.status,
+        location: res.headers.get('location') ?? undefined,
+        bodyBytes: Buffer.byteLength(text),
+      };
+      console.log(
+        `  ${endpoint.name} step ${s}: ${req.method} ${req.path} → ${res.status}, ${reads.length} reads, ${writes.length} writes, ${Buffer.byteLength(text)} bytes`,
+      );
+      if (res.status >= 400) {
+        // Not measured: a failing endpoint would only measure its error page.
+        console.log(
+          `  ${endpoint.name}: SKIPPED, the portal answered ${res.status} (its error is logged above)`,
+        );
+        skipped.add(endpoint.name);
+        break;
+      }
+    }
+  }
+  return plan;
+}
+
+const slug = (name: string) => name.replace(/\s+/g, '-');
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  errors: number;
+  rssMb: number[];
+}
+
+async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise<Measured> {
+  const rssSamples: number[][] = [];
+  const sampler = setInterval(() => rssSamples.push(servingRss(server)), 1000);
+  const requests = endpoint.steps.map((step, s) => ({
+    method: step.method,
+    setupRequest: (request: autocannon.Request, context: Record<string, string>) => {
+      const req = stepRequest(step, context);
+      return {
+        ...request,
+        method: req.method,
+        path: floor ? `/floor/${slug(endpoint.name)}-${s}` : req.path,
+        headers: req.headers,
+        body: req.body,
+      } as autocannon.Request;
+    },
+    ...(step.keepDraft
+      ? {
+          onResponse: (
+            _status: number,
+            _body: string,
+            context: Record<string, string>,
+            headers: Record<string, string>,
+          ) => {
+            // autocannon passes the raw header names ("Location").
+            const location = Object.entries(headers).find(([k]) => k.toLowerCase() === 'location')?.[1];
+            context.draft = /\/applications\/(\d+)/.exec(location ?? '')?.[1] ?? '';
+          },
+        }
+      : {}),
+  }));
+  const result = await autocannon({
+    url: server.base.toString(),
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: requests as autocannon.Request[],
+    timeout: 30,
+  });
+  clearInterval(sampler);
+  rssSamples.push(servingRss(server));
+  const width = Math.max(...rssSamples.map((r) => r.length));
+  const rssMb = Array.from({ length: width }, (_, i) => Math.max(...rssSamples.map((r) => r[i] ?? 0)));
+  const bad = result['4xx'] + result['5xx'] + result.errors + result.timeouts;
+  if (bad > 0)
+    console.log(
+      `    ${floor ? 'floor' : 'portal'} ${endpoint.name}: statuses ${JSON.stringify(result.statusCodeStats)}`,
+    );
+  return {
+    rps: (result['2xx'] + result['3xx']) / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result['2xx'] + result['3xx'],
+    errors: bad,
+    rssMb,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+interface MeasuredRow {
+  size: number;
+  setup: string;
+  endpoint: string;
+  portal: Measured;
+  floor: Measured;
+  load: [number, number];
+}
+
+type Row = MeasuredRow | { size: number; setup: string; endpoint: string; skipped: true };
+
+async function copyDatabase(
+  kind: 'sqlite' | 'pg',
+  size: number,
+  dir: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const source = SOURCES[String(size)]!;
+  if (kind === 'sqlite') {
+    const file = path.join(dir, `load-${size}.sqlite`);
+    execFileSync('sqlite3', [source.sqlite, 'PRAGMA wal_checkpoint(TRUNCATE);']);
+    fs.copyFileSync(source.sqlite, file);
+    return { url: `sqlite://${file}`, drop: () => Promise.resolve(fs.rmSync(file, { force: true })) };
+  }
+  const name = `portal_load_run_${size}`;
+  const admin = createDb(`${PG}/postgres`);
+  await admin.raw(`drop database if exists "${name}" with (force)`);
+  await admin.raw(`create database "${name}" template "${source.pg}"`);
+  await admin.destroy();
+  return {
+    url: `${PG}/${name}`,
+    async drop() {
+      const a = createDb(`${PG}/postgres`);
+      await a.raw(`drop database if exists "${name}" with (force)`);
+      await a.destroy();
+    },
+  };
+}
+
+function loadAvg(): [number, number] {
+  return [os.loadavg()[0]!, os.loadavg()[1]!];
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const rows: Row[] = [];
+  const started = new Date().toISOString();
+  console.log(
+    `load bench: sizes ${SIZES.join(', ')}; ${SETUPS.join(', ')}; ${DURATION} s × ${CONNECTIONS} connections`,
+  );
+  for (const size of SIZES) {
+    for (const kind of ['sqlite', 'pg'] as const) {
+      const setups = SETUPS.filter((s) => s.startsWith(kind));
+      if (setups.length === 0) continue;
+      const dir = fs.mkdtempSync(path.join(RESULTS_DIR, `run-${kind}-${size}-`));
+      skipped.clear();
+      console.log(`\n${kind} ${size.toLocaleString('en')}: copying the database…`);
+      const database = await copyDatabase(kind, size, dir);
+      try {
+        const env = {
+          DATABASE_URL: database.url,
+          UPLOAD_DIR: path.join(dir, 'uploads'),
+          SESSION_SECRET: 'load-bench-secret-'.padEnd(40, 'x'),
+          BASE_URL: 'http://127.0.0.1',
+          SEED_DEMO: 'false',
+          RUN_WORKER: 'false',
+          REDIS_URL: '',
+        };
+        const recorder = await startServer(
+          'bench/load-target.ts',
+          { ...env, NODE_ENV: 'test', BENCH_CAPTURE: '1', WEB_CONCURRENCY: '1' },
+          dir,
+        );
+        let plan: Record<string, FloorStep>;
+        let endpoints: Endpoint[];
+        try {
+          ({ endpoints } = await fixtures(recorder.base, database.url));
+          plan = await record(recorder, endpoints);
+        } finally {
+          await recorder.stop();
+        }
+        const planFile = path.join(dir, 'floor-plan.json');
+        for (const name of skipped)
+          rows.push({ size, setup: setups.join('+'), endpoint: name, skipped: true });
+        fs.writeFileSync(
+          planFile,
+          JSON.stringify({
+            ...plan,
+            ping: { reads: [], writes: [], upload: false, status: 200, bodyBytes: 2 },
+          }),
+        );
+        for (const setup of setups) {
+          const processes = setup.split('-')[1] ?? '1';
+          const portal = await startServer(
+            'bench/load-target.ts',
+            { ...env, NODE_ENV: 'test', WEB_CONCURRENCY: processes },
+            dir,
+          );
+          const floor = await startServer(
+            'bench/load-floor-target.ts',
+            { ...env, FLOOR_PLAN: planFile, WEB_CONCURRENCY: processes },
+            dir,
+          );
+          try {
+            for (const [e, endpoint] of endpoints.filter((x) => !skipped.has(x.name)).entries()) {
+              const before = loadAvg();
+              // Portal first on even endpoints, floor first on odd ones: drift falls on both.
+              const order = e % 2 === 0 ? [false, true] : [true, false];
+              const measured: Partial<Record<'portal' | 'floor', Measured>> = {};
+              for (const isFloor of order)
+                measured[isFloor ? 'floor' : 'portal'] = await load(
+                  isFloor ? floor : portal,
+                  endpoint,
+                  isFloor,
+                );
+              const row: MeasuredRow = {
+                size,
+                setup,
+                endpoint: endpoint.name,
+                portal: measured.portal!,
+                floor: measured.floor!,
+                load: [before[0], loadAvg()[0]],
+              };
+              rows.push(row);
+              console.log(
+                `  ${setup.padEnd(8)} ${endpoint.name.padEnd(16)} portal ${row.portal.rps.toFixed(1).padStart(7)} req/s p50 ${row.portal.p50} p99 ${row.portal.p99} ms` +
+                  ` | floor ${row.floor.rps.toFixed(1).padStart(7)} req/s p50 ${row.floor.p50} p99 ${row.floor.p99} ms` +
+                  ` | ratio ${(row.portal.rps / row.floor.rps).toFixed(2)} | RSS ${row.portal.rssMb.map((r) => r.toFixed(0)).join('/')} MB` +
+                  ` | errors ${row.portal.errors}/${row.floor.errors} | load ${row.load.map((l) => l.toFixed(1)).join('→')}`,
+              );
+              fs.writeFileSync(
+                path.join(RESULTS_DIR, `load-results-${started.replace(/[:.]/g, '-')}.json`),
+                JSON.stringify(rows, null, 2),
+              );
+            }
+          } finally {
+            await portal.stop();
+            await floor.stop();
+          }
+        }
+      } finally {
+        await database.drop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  console.log('\n' + table(rows));
+}
+
+function table(rows: Row[]): string {
+  const lines = [
+    '| size | set-up | endpoint | portal req/s | p50 / p99 ms | floor req/s | p50 / p99 ms | portal/floor | RSS MB per process | errors | load 1-min |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|',
+  ];
+  for (const r of rows) {
+    if ('skipped' in r) {
+      lines.push(
+        `| ${r.size.toLocaleString('en')} | ${r.setup} | ${r.endpoint} | not measured: the portal answered with an error | | | | | | | |`,
+      );
+      continue;
+    }
+    lines.push(
+      `| ${r.size.toLocaleString('en')} | ${r.setup} | ${r.endpoint} | ${r.portal.rps.toFixed(1)} | ${r.portal.p50} / ${r.portal.p99} | ${r.floor.rps.toFixed(1)} | ${r.floor.p50} / ${r.floor.p99} | ${(r.portal.rps / r.floor.rps).toFixed(2)} | ${r.portal.rssMb.map((x) => x.toFixed(0)).join(' / ')} | ${r.portal.errors} | ${r.load.map((l) => l.toFixed(1)).join(' → ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
