@@ -51,7 +51,8 @@ async function prepare(config: Config, logger: Logger, db: Knex): Promise<void> 
   const seeded = await seedDemoAccounts(db, services.accounts, logger);
   if (seeded.length > 0) {
     console.log('\nDemo staff accounts (development only), password: ' + DEMO_PASSWORD);
-    for (const a of seeded) console.log(`  ${a.role.padEnd(10)} ${a.municipality.padEnd(9)} ${a.email}`);
+    for (const a of seeded)
+      console.log(`  ${a.role.padEnd(10)} ${(a.municipality ?? 'national').padEnd(9)} ${a.email}`);
     console.log('');
   }
   const period = services.stats.defaultPeriod();

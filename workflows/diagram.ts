@@ -263,13 +263,39 @@ export interface DiagramOptions {
 const ElkConstructor = elkBundled as unknown as new (args?: ELKConstructorArguments) => ELK;
 let elkInstance: ELK | undefined;
 
-/** Lays out and draws the diagram. */
-export async function renderDiagram(definition: ServiceDefinition, options: DiagramOptions): Promise<string> {
+/**
+ * Drawn diagrams by what they show: the layout takes elkjs tens of milliseconds, and a guide page
+ * shows the same diagram to everyone until the service or its settings change (a different graph,
+ * so a different key). Bounded: the oldest entry goes first.
+ */
+const drawn = new Map<string, Promise<string>>();
+const DRAWN_LIMIT = 500;
+
+/** Lays out and draws the diagram (memoised by its graph, id, title and form). */
+export function renderDiagram(definition: ServiceDefinition, options: DiagramOptions): Promise<string> {
   const { lang } = options;
   const view = options.view ?? 'full';
   const graph = view === 'applicant' ? applicantGraph(definition, lang) : workflowGraph(definition, lang);
   const id = (options.id ?? `${definition.slug}-${view}`).replace(/[^a-zA-Z0-9_-]/g, '-');
   const title = options.title ?? `${WORDS[view][lang]}: ${definition.name[lang]}`;
+  const key = JSON.stringify([graph, id, title, lang, options.standalone === true]);
+  const known = drawn.get(key);
+  if (known) return known;
+  const svg = layOut(graph, id, title, options);
+  drawn.set(key, svg);
+  svg.catch(() => drawn.delete(key));
+  if (drawn.size > DRAWN_LIMIT) drawn.delete(drawn.keys().next().value!);
+  return svg;
+}
+
+async function layOut(
+  graph: DiagramGraph,
+  id: string,
+  title: string,
+  options: DiagramOptions,
+): Promise<string> {
+  const { lang } = options;
+  const view = options.view ?? 'full';
 
   const elkGraph: ElkNode = {
     id: 'root',

@@ -17,13 +17,17 @@ const DEPARTMENT_OF_ROLE: Record<StaffRole, string> = {
 export interface DemoAccount {
   email: string;
   role: StaffRole;
-  municipality: string;
+  /** null: the national administrator (every municipality's reports, the services admin pages). */
+  municipality: string | null;
 }
 
 export function demoStaffAccounts(): DemoAccount[] {
-  return MUNICIPALITIES.flatMap((m) =>
-    STAFF_ROLES.map((role) => ({ email: `${role}.${m.code}@demo.bh`, role, municipality: m.code })),
-  );
+  return [
+    ...MUNICIPALITIES.flatMap((m) =>
+      STAFF_ROLES.map((role) => ({ email: `${role}.${m.code}@demo.bh`, role, municipality: m.code })),
+    ),
+    { email: 'admin@demo.bh', role: 'admin', municipality: null },
+  ];
 }
 
 /**
@@ -40,7 +44,7 @@ export async function seedDemoAccounts(
   const created = demoStaffAccounts();
   for (const a of created) {
     await accounts.createStaff({
-      name: `${a.role} ${a.municipality}`,
+      name: `${a.role} ${a.municipality ?? 'national'}`,
       email: a.email,
       password: DEMO_PASSWORD,
       role: a.role,

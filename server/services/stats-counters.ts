@@ -7,8 +7,8 @@ import {
 
 /**
  * The report counters (migration 20261122000007): what an application adds to them follows from a
- * few of its columns, so every change of those columns moves it from its old buckets to its new
- * ones, in the transaction that changes the row. `rebuildCounters` recomputes them all from
+ * few of its columns (a row for its submission day and one for that month), so every change of
+ * those columns moves it from its old buckets to its new ones, in the transaction that changes the row. `rebuildCounters` recomputes them all from
  * `applications` (after a bulk load, or to repair).
  */
 
@@ -58,12 +58,39 @@ function bucketsOf(row: CountedRow | null, calendar: Calendar): Bucket[] {
   for (const column of Object.keys(values)) {
     if (!KNOWN_COLUMNS.has(column)) throw new Error(`no report counter for ${column}`);
   }
-  const key = {
-    day: localDate(instant(row.submitted_at), calendar),
-    municipality: row.municipality ?? '',
-    service_slug: row.service_slug,
-  };
-  return [{ key, values }];
+  // The day's row, and the month's ('YYYY-MM'), so a report reads whole months from one row each.
+  const day = localDate(instant(row.submitted_at), calendar);
+  const municipality = row.municipality ?? '';
+  return [day, day.slice(0, 7)].map((period) => ({
+    key: { day: period, municipality, service_slug: row.service_slug },
+    values,
+  }));
+}
+
+/**
+ * Which counter rows cover a period of local dates (both ends included): a month wholly inside it
+ * is its month row, the days of a month partly inside it are day rows.
+ */
+export function counterSpans(from: string, to: string): { months: string[]; days: [string, string][] } {
+  const months: string[] = [];
+  const days: [string, string][] = [];
+  for (let month = from.slice(0, 7); month <= to.slice(0, 7); month = nextMonth(month)) {
+    const first = `${month}-01`;
+    const last = `${month}-${String(daysInMonth(month)).padStart(2, '0')}`;
+    if (from <= first && last <= to) months.push(month);
+    else days.push([from > first ? from : first, to < last ? to : last]);
+  }
+  return { months, days };
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+function daysInMonth(month: string): number {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
 const KNOWN_COLUMNS = new Set(COUNTER_VALUE_COLUMNS);

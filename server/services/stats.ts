@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { localDate, type Calendar } from '../../workflows/calendar.js';
-import { rebuildCounters } from './stats-counters.js';
+import { counterSpans, rebuildCounters } from './stats-counters.js';
 import { MAX_COUNTED_DAYS } from '../../db/migrations/20261122000007_stats_counters.js';
 
 /** d0 … d60: decided in that many working days; d61: in more than 60 (reported as 61). */
@@ -72,10 +72,14 @@ export function statsService(deps: { db: Knex; registry: Registry; calendar: Cal
   }
 
   /** Counter rows of the period (local submission days, both ends included) and municipality. */
+  /** The counter rows that make up the period: whole months from their month rows, the rest by day. */
   function counters(table: string, q: StatsQuery) {
+    const spans = counterSpans(q.from, q.to);
     return db(table)
-      .where('day', '>=', q.from)
-      .andWhere('day', '<=', q.to)
+      .where((w) => {
+        if (spans.months.length) w.orWhereIn('day', spans.months);
+        for (const [first, last] of spans.days) w.orWhereBetween('day', [first, last]);
+      })
       .modify((b) => {
         if (q.municipality) b.where('municipality', q.municipality);
       });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
 import { makeResident } from '../support/people.js';
 import { percentile } from '../../server/services/stats.js';
+import { counterSpans } from '../../server/services/stats-counters.js';
 
 const at = (local: string) => new Date(`${local}+03:00`);
 
@@ -215,5 +216,38 @@ describe(`Statistics per service (${dbLabel})`, () => {
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9)).to.equal(9);
     expect(percentile([4], 0.5)).to.equal(4);
     expect(percentile([], 0.5)).to.equal(null);
+  });
+
+  it('when a period is split into counter rows, then whole months come from month rows and the edges from day rows', () => {
+    expect(counterSpans('2026-09-22', '2026-11-22')).to.deep.equal({
+      months: ['2026-10'],
+      days: [
+        ['2026-09-22', '2026-09-30'],
+        ['2026-11-01', '2026-11-22'],
+      ],
+    });
+    expect(counterSpans('2028-02-01', '2028-02-29')).to.deep.equal({ months: ['2028-02'], days: [] });
+    expect(counterSpans('2026-12-31', '2027-01-01')).to.deep.equal({
+      months: [],
+      days: [
+        ['2026-12-31', '2026-12-31'],
+        ['2027-01-01', '2027-01-01'],
+      ],
+    });
+    expect(counterSpans('2026-11-05', '2026-11-05')).to.deep.equal({
+      months: [],
+      days: [['2026-11-05', '2026-11-05']],
+    });
+  });
+
+  it('when the period cuts a month, then only its days inside the period are counted', async () => {
+    const r = await ctx.services.stats.report({
+      from: '2026-11-02',
+      to: '2026-11-10',
+      municipality: 'capital',
+    });
+    // 2 Nov (rejected), 4 Nov (withdrawn) and 10 Nov (in review); not 1 Nov, 11 Nov or 30 Nov.
+    expect(r.total).to.equal(3);
+    expect(r.byMonth).to.deep.equal([{ month: '2026-11', count: 3 }]);
   });
 });
