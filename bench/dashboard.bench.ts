@@ -21,13 +21,11 @@
  * Environment: DATABASES (sqlite,pg), SIZES (10000,1000000), N (200 calls per measurement), WARMUP
  * (20), HTTP_N (100), PG_URL (postgres://postgres@127.0.0.1:5432/test), SQLITE_DIR (/tmp/queue-bench).
  */
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createDb, migrateLatest } from '../db/connection.js';
-import { createApp } from '../server/app.js';
 import { loadRegistry } from '../server/boot.js';
 import { fixedClock } from '../server/clock.js';
 import { loadConfig } from '../server/config.js';
@@ -37,6 +35,7 @@ import type { StatsQuery } from '../server/services/stats.js';
 import { DEFAULT_PASSWORD } from '../server/cli/generate-applications.js';
 import { percentile, table } from './support/stats.js';
 import { prepare, redact, type BenchDatabase, type Engine, type Setup } from './queue/databases.js';
+import { signedInAgent, startApp, type RunningApp } from './support/app-server.js';
 
 const ENGINES = (process.env.DATABASES ?? 'sqlite,pg')
   .split(',')
@@ -137,34 +136,15 @@ async function serviceCalls(targets: Target[]): Promise<string[][]> {
 }
 
 async function httpCalls(targets: Target[]): Promise<string[][]> {
-  const servers: ReturnType<ReturnType<typeof createApp>['listen']>[] = [];
+  const servers: RunningApp[] = [];
   const agents = new Map<string, request.Agent[]>();
   for (const t of targets) {
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: t.database.url, LOG_LEVEL: 'silent' });
-    const app = createApp({
-      config,
-      db: t.db,
-      logger: createLogger('silent'),
-      clock: fixedClock(NOW),
-      services: t.services,
-      limits: { signIn: { windowMs: 60_000, limit: 1000 } },
-    });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    servers.push(server);
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const running = await startApp({ url: t.database.url, db: t.db, services: t.services, now: NOW });
+    servers.push(running);
     for (const [who, email] of Object.entries(PEOPLE)) {
-      const agent = request.agent(base);
-      const form = await agent.get('/signin');
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
-      const signedIn = await agent
-        .post('/signin')
-        .type('form')
-        .send({ _csrf: csrf, identifier: email, password: PASSWORD });
-      if (signedIn.status !== 303) throw new Error(`${email}: sign-in failed (${signedIn.status})`);
-      agents.set(who, [...(agents.get(who) ?? []), agent]);
+      agents.set(who, [...(agents.get(who) ?? []), await signedInAgent(running.base, email, PASSWORD)]);
     }
-    agents.set('public', [...(agents.get('public') ?? []), request.agent(base)]);
+    agents.set('public', [...(agents.get('public') ?? []), request.agent(running.base)]);
   }
   const cases: [string, string, string][] = [
     ['GET /reports (supervisor, capital)', 'supervisor', '/reports'],
@@ -184,7 +164,7 @@ async function httpCalls(targets: Target[]): Promise<string[][]> {
     );
     rows.push(row(label, samples));
   }
-  for (const server of servers) server.close();
+  for (const { server } of servers) server.close();
   return rows;
 }
 

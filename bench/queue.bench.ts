@@ -32,12 +32,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import request from 'supertest';
+import type request from 'supertest';
 import type { Knex } from 'knex';
 import { createDb, migrateLatest } from '../db/connection.js';
 import type { UserRow } from '../db/repositories/users.js';
-import { createApp } from '../server/app.js';
 import { loadRegistry } from '../server/boot.js';
 import { fixedClock } from '../server/clock.js';
 import { loadConfig } from '../server/config.js';
@@ -46,6 +44,7 @@ import { createServices, type Services } from '../server/services/index.js';
 import type { QueueInput } from '../server/services/backoffice.js';
 import { DEFAULT_PASSWORD } from '../server/cli/generate-applications.js';
 import { percentile, table } from './support/stats.js';
+import { signedInAgent, startApp, type RunningApp } from './support/app-server.js';
 import { drop, prepare, redact, type BenchDatabase, type Engine, type Setup } from './queue/databases.js';
 import { inlined, kindOf, planOf, statementsOf, type Statement } from './queue/explain.js';
 import {
@@ -268,28 +267,11 @@ function report(engine: Engine, targets: Target[], results: Result[], title: str
 async function timeHttp(targets: Target[]): Promise<string> {
   const email = STAFF[1].email;
   const agents: request.Agent[] = [];
-  const servers: ReturnType<ReturnType<typeof createApp>['listen']>[] = [];
+  const servers: RunningApp[] = [];
   for (const t of targets) {
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: t.database.url, LOG_LEVEL: 'silent' });
-    const app = createApp({
-      config,
-      db: t.db,
-      logger: createLogger('silent'),
-      clock: fixedClock(NOW),
-      services: t.services,
-      limits: { signIn: { windowMs: 60_000, limit: 1000 } },
-    });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    servers.push(server);
-    const agent = request.agent(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    const form = await agent.get('/signin');
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
-    const signedIn = await agent
-      .post('/signin')
-      .type('form')
-      .send({ _csrf: csrf, identifier: email, password: PASSWORD });
-    if (signedIn.status !== 303) throw new Error(`sign-in failed (${signedIn.status})`);
+    const running = await startApp({ url: t.database.url, db: t.db, services: t.services, now: NOW });
+    servers.push(running);
+    const agent = await signedInAgent(running.base, email, PASSWORD);
     const page = await agent.get('/backoffice');
     if (page.status !== 200 || !page.text.includes('<table'))
       throw new Error(`GET /backoffice: ${page.status}`);
@@ -303,7 +285,7 @@ async function timeHttp(targets: Target[]): Promise<string> {
     },
     HTTP_N,
   );
-  for (const server of servers) server.close();
+  for (const { server } of servers) server.close();
   const p = samples.map((s) => {
     const sorted = Float64Array.from(s).sort();
     return [percentile(sorted, 50), percentile(sorted, 95)] as const;
