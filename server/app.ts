@@ -12,7 +12,13 @@ import { nodeModulesDir, publicDir, viewsDir } from './paths.js';
 import { layoutEngine } from './http/render.js';
 import { languageLocals } from './http/locals.js';
 import { currentUser, sessionCookieName, sessionMiddleware, takeFlash } from './http/session.js';
-import { csrfProtection, rateLimiter, securityHeaders, type RateLimitSettings } from './http/security.js';
+import {
+  csrfProtection,
+  rateLimiter,
+  securityHeaders,
+  signInLimiter,
+  type RateLimitSettings,
+} from './http/security.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { publicRoutes } from './routes/public.js';
 import { authRoutes } from './routes/auth.js';
@@ -140,10 +146,15 @@ export function createApp(deps: AppDependencies): Express {
       services,
       logger,
       config,
-      signInLimiter: rateLimiter(db, logger, 'signin', limits.signIn, {
-        skipSuccessfulRequests: true,
-        ...limitStore('signin'),
-      }),
+      signInLimiter: signInLimiter(
+        (name, settings, keyPart) =>
+          rateLimiter(db, logger, name, settings, {
+            skipSuccessfulRequests: true,
+            ...limitStore(name),
+            ...(keyPart ? { keyPart } : {}),
+          }),
+        limits.signIn,
+      ),
       signUpLimiter: rateLimiter(db, logger, 'signup', limits.signUp, limitStore('signup')),
       rotateCsrf: csrf.rotate,
       clock,

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import helmet from 'helmet';
 import { csrfSync } from 'csrf-sync';
-import { rateLimit, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import { KnexRateLimitStore } from '../security/rate-limit-store.js';
@@ -107,9 +107,16 @@ export function rateLimiter(
   logger: Logger,
   name: string,
   settings: RateLimitSettings,
-  options: { skipSuccessfulRequests?: boolean; store?: Store } = {},
+  options: {
+    skipSuccessfulRequests?: boolean;
+    store?: Store;
+    /** What is counted together besides the address (e.g. the account asked for); default: the address alone. */
+    keyPart?: (req: Request) => string;
+  } = {},
 ): RequestHandler {
+  const { keyPart } = options;
   return rateLimit({
+    ...(keyPart ? { keyGenerator: (req: Request) => `${ipKeyGenerator(req.ip ?? '')}|${keyPart(req)}` } : {}),
     windowMs: settings.windowMs,
     limit: settings.limit,
     standardHeaders: 'draft-7',
@@ -122,4 +129,26 @@ export function rateLimiter(
       next(new HttpError(429, 'rate limited'));
     },
   });
+}
+
+/**
+ * Failed sign-ins are limited per account asked for from one address (guessing one person's
+ * password), and, ten times higher, per address (trying many accounts). Counting per account means
+ * the colleagues of one office behind one address can sign in at the same moment: express-rate-limit
+ * counts a request before it is answered and takes a successful one off only afterwards, so a single
+ * per-address limit of five refused the sixth of six simultaneous correct sign-ins.
+ */
+export function signInLimiter(
+  make: (name: string, settings: RateLimitSettings, keyPart?: (req: Request) => string) => RequestHandler,
+  settings: RateLimitSettings,
+): RequestHandler {
+  const identifier = (req: Request) => {
+    const body = req.body as Record<string, unknown> | undefined;
+    return typeof body?.identifier === 'string' ? body.identifier.trim().toLowerCase().slice(0, 200) : '';
+  };
+  const perAccount = make('signin', settings, identifier);
+  const perAddress = make('signin-address', { ...settings, limit: settings.limit * 10 });
+  return (req, res, next) => {
+    void perAccount(req, res, (err?: unknown) => (err ? next(err) : void perAddress(req, res, next)));
+  };
 }

@@ -53,6 +53,33 @@ describe(`Protection against forged requests and brute force (${dbLabel})`, () =
     expect(ctx.logs.some((l) => l.security === 'rate_limited')).to.equal(true);
   });
 
+  it('when six colleagues behind one address sign in at the same moment, then all of them get in', async () => {
+    const people = Array.from({ length: 6 }, (_, i) => ({
+      cpr: `85010${i}234`,
+      email: `colleague${i}@example.bh`,
+    }));
+    for (const p of people) await signUpResident(agentFor(ctx.app), p);
+    const agents = people.map(() => agentFor(ctx.app));
+    const tokens = await Promise.all(agents.map((a) => tokenFor(a, '/signin')));
+    const answers = await Promise.all(
+      agents.map((a, i) =>
+        a
+          .post('/signin')
+          .type('form')
+          .send({ _csrf: tokens[i], identifier: people[i]!.email, password: VALID_PASSWORD }),
+      ),
+    );
+    expect(answers.map((r) => r.status)).to.deep.equal([303, 303, 303, 303, 303, 303]);
+  });
+
+  it('when one address tries many accounts, then its failed sign-ins add up across them', async () => {
+    const agent = agentFor(ctx.app);
+    for (let i = 0; i < 50; i++) {
+      expect((await signIn(agent, `nobody${i}@example.bh`, 'wrong password')).status).to.equal(401);
+    }
+    expect((await signIn(agent, 'nobody50@example.bh', 'wrong password')).status).to.equal(429);
+  });
+
   it('when a client forges X-Forwarded-For, then its failed sign-ins still add up', async () => {
     const agent = agentFor(ctx.app);
     for (let i = 0; i < 5; i++) {
