@@ -200,7 +200,8 @@ export function certificatesService(deps: {
 
   async function changed(trx: Knex.Transaction, event: CertificateEvent, row: CertificateRow): Promise<void> {
     if (!deps.onChange) return;
-    const data = { ...verification(row), applicationId: row.application_id };
+    // Partners know applications by their reference number, never by the portal's internal id.
+    const data = { ...verification(row), reference: contentOf(row).reference };
     await deps.onChange(trx, event, data, {
       applicationId: row.application_id,
       service: row.service_slug,

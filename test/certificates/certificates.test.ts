@@ -9,7 +9,7 @@ import { createTestContext, dbLabel, type TestContext } from '../support/context
 import { agentFor, csrfFrom, signIn, signUpResident, VALID_PASSWORD, type Agent } from '../support/http.js';
 import { makeStaff, type Person } from '../support/people.js';
 import { newReference } from '../../server/services/reference.js';
-import { maskName, type CertificateRow } from '../../server/services/certificates.js';
+import { certificatesService, maskName, type CertificateRow } from '../../server/services/certificates.js';
 
 const run = promisify(execFile);
 // jsqr is CommonJS with types that declare an ES default export: imported from ESM, the default is the function.
@@ -140,6 +140,28 @@ describe(`Certificates (${dbLabel})`, () => {
       });
     return { status: res.status, body: res.body as Buffer, type: String(res.headers['content-type']) };
   }
+
+  it("when a certificate is issued, then partners are told its reference number, never the portal's internal id", async () => {
+    const id = await accepted();
+    await ctx.db('certificates').where({ application_id: id }).delete();
+    const told: Record<string, unknown>[] = [];
+    const certificates = certificatesService({
+      db: ctx.db,
+      registry: ctx.services.registry,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      baseUrl: ctx.config.baseUrl,
+      onChange: (_trx, _event, data) => {
+        told.push(data);
+        return Promise.resolve();
+      },
+    });
+    await certificates.issueFor(id);
+    const app = (await ctx.services.applications.findById(id))!;
+    expect(told).to.have.length(1);
+    expect(told[0]).to.include({ reference: app.reference, status: 'valid' });
+    expect(told[0]).to.not.have.property('applicationId');
+  });
 
   it('when a certificate service is accepted and its delivery runs again, then exactly one certificate exists and the holder is told once', async () => {
     const id = await accepted();
