@@ -10,11 +10,13 @@ import { freePort, startScript, stopProcess, waitHealthy } from '../../bench/sup
 import { eventually } from './support.js';
 
 /** Child processes of `pid`, read from ps. */
+/** The cluster workers of a primary: its children running the portal (not, say, tsx's esbuild service). */
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
       .split('\n')
-      .map((l) => Number(l.trim()))
+      .filter((line) => line.includes('server/main.ts'))
+      .map((line) => Number(line.trim().split(/\s+/)[0]))
       .filter((n) => n > 0);
   } catch {
     return []; // ps exits 1 when there are none
