@@ -70,6 +70,8 @@ export async function seedDemoApplications(deps: {
   period: { from: string };
   now: Date;
   logger: Logger;
+  /** Issues the certificate of an accepted application (services.certificates.issueFor). */
+  issueCertificate?: (applicationId: number) => Promise<unknown>;
 }): Promise<number> {
   const { db, logger } = deps;
   const existing: unknown = await db('applications').first('id');
@@ -88,6 +90,21 @@ export async function seedDemoApplications(deps: {
     },
     (line) => logger.debug(line),
   );
-  logger.info({ count: summary.applications, seconds: summary.seconds }, 'demo applications created');
+  // The generator records the accepted certificate applications' numbers in their outcome; the
+  // certificates themselves (PDF, QR code, /verify) are issued as the outbox would have.
+  let certificates = 0;
+  if (deps.issueCertificate) {
+    const accepted = await db('applications')
+      .where({ status: 'accepted' })
+      .whereLike('outcome', '%"certificate"%')
+      .orderBy('id')
+      .pluck<number[]>('id');
+    for (const id of accepted) await deps.issueCertificate(id);
+    certificates = accepted.length;
+  }
+  logger.info(
+    { count: summary.applications, certificates, seconds: summary.seconds },
+    'demo applications created',
+  );
   return summary.applications;
 }

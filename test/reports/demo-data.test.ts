@@ -45,6 +45,7 @@ describe(`Demo data on a fresh install (${dbLabel})`, function () {
       period,
       now: new Date(`${period.to}T00:00:00+03:00`),
       logger,
+      issueCertificate: (id) => services.certificates.issueFor(id),
     });
     report = await services.stats.report({ ...period, municipality: null });
   });
@@ -76,6 +77,19 @@ describe(`Demo data on a fresh install (${dbLabel})`, function () {
     expect(residence.medianDays).to.be.a('number');
     expect(residence.p90Days!).to.be.at.least(residence.medianDays!);
     expect(residence.withinSla).to.be.within(0.5, 1);
+  });
+
+  it('when a demo certificate application was accepted, then its certificate exists and verifies', async () => {
+    const accepted = await db('applications')
+      .where({ status: 'accepted', service_slug: 'residence-certificate' })
+      .pluck<number[]>('id');
+    expect(accepted.length).to.be.greaterThan(100);
+    const issued = await db('certificates')
+      .whereIn('application_id', accepted)
+      .select('application_id', 'code');
+    expect(issued).to.have.length(accepted.length);
+    const verified = await services.certificates.verify(String((issued[0] as { code: string }).code));
+    expect(verified.status).to.be.oneOf(['valid', 'expired']);
   });
 
   it('when the portal starts again on a database with applications, then no more demo data is added', async () => {
