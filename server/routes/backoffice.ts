@@ -11,16 +11,9 @@ import { HttpError } from '../http/errors.js';
 import { formBody, textField, type FieldError } from '../http/form-errors.js';
 import { addFlash } from '../http/session.js';
 import { sendDocument } from '../http/uploads.js';
-import { translator } from '../i18n.js';
 import type { StaffRole } from '../../workflows/municipalities.js';
 import { sendPdf } from './verify.js';
-
-/** Reason templates offered per decision; their text is in the locale files under `reasons.`. */
-export const REASON_TEMPLATES: Record<string, string[]> = {
-  REJECT: ['outsideMunicipality', 'notEligible', 'documentsInvalid', 'duplicate'],
-  REQUEST_INFO: ['documentUnclear', 'documentMissing', 'addressDetails', 'ownershipProof'],
-  UPHOLD: ['reasonStands', 'noNewFacts'],
-};
+import { REASON_TEMPLATES, reasonMessage } from '../services/reasons.js';
 
 const STAFF = requireStaff('reviewer', 'supervisor', 'counter', 'admin');
 /** Who may revoke a certificate. */
@@ -236,18 +229,8 @@ export function backofficeRoutes(services: Services): Router {
     const type = String(req.params.event);
     let comment = textField(body, 'comment', errors);
     const template = textField(body, 'template', errors);
-    const serviceTemplate = /^service-(\d{1,3})$/.exec(template);
-    const own = serviceTemplate
-      ? services.registry.get(app.service_slug, app.service_version)?.reasonTemplates?.[
-          Number(serviceTemplate[1])
-        ]
-      : undefined;
-    if (!comment.trim() && template && (REASON_TEMPLATES[type]?.includes(template) || own?.event === type)) {
-      // The applicant reads the reason in their own language.
-      const applicant = await services.accounts.findById(app.applicant_id);
-      const lang = applicant?.preferred_lang === 'en' ? 'en' : 'ar';
-      comment = own ? own.text[lang] : translator(lang)(`reasons.${type}.${template}`);
-    }
+    if (!comment.trim() && template)
+      comment = (await reasonMessage(services, app, type, template)) ?? comment;
     const action = backoffice.actionsFor(user, app).find((a) => a.type === type);
     const event: Record<string, unknown> = { type, ...(action?.params ?? {}) };
     if (comment.trim()) event.comment = comment;
