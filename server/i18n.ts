@@ -58,8 +58,48 @@ void instance.init({
 
 export type Translate = TFunction;
 
+const translators = new Map<Lang, Translate>();
+
+/** Remembered texts per language; cleared when full (counts are unbounded in principle). */
+const REMEMBERED_LIMIT = 20_000;
+
+/**
+ * A language's translate function, made once. A plain `t(key)` always gives the same text, and so
+ * does `t(key, { count })` for the same count: both are remembered. Pages call `t` hundreds of
+ * times per request, and i18next's resolution (key parsing, plural rules, post-processing) was the
+ * largest single cost of rendering a page. Calls with other values go to i18next every time.
+ */
 export function translator(lang: Lang): Translate {
-  return instance.getFixedT(lang);
+  let t = translators.get(lang);
+  if (!t) {
+    const fixed = instance.getFixedT(lang) as unknown as (...args: unknown[]) => string;
+    const texts = new Map<string, string>();
+    const remembering = (...args: unknown[]): string => {
+      const [key, options] = args;
+      let memo: string | undefined;
+      if (typeof key === 'string') {
+        if (args.length === 1) memo = key;
+        else if (args.length === 2 && isCountOnly(options)) memo = `${key}\u0000${options.count}`;
+      }
+      if (memo === undefined) return fixed(...args);
+      let text = texts.get(memo);
+      if (text === undefined) {
+        text = fixed(...args);
+        if (texts.size >= REMEMBERED_LIMIT) texts.clear();
+        texts.set(memo, text);
+      }
+      return text;
+    };
+    t = Object.assign(remembering, fixed) as unknown as Translate;
+    translators.set(lang, t);
+  }
+  return t;
+}
+
+function isCountOnly(options: unknown): options is { count: number } {
+  if (typeof options !== 'object' || options === null) return false;
+  const keys = Object.keys(options);
+  return keys.length === 1 && keys[0] === 'count' && Number.isInteger((options as { count: unknown }).count);
 }
 
 export function hasKey(key: string, lang: Lang): boolean {
