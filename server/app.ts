@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
-import { pinoHttp } from 'pino-http';
 import type { Knex } from 'knex';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -39,6 +37,8 @@ import { adminServicesRoutes } from './routes/admin-services.js';
 import { apiAuthentication } from './http/api-auth.js';
 import { createUploadParser } from './http/uploads.js';
 import { redisRateLimitStore, type RedisClient } from './http/redis-stores.js';
+import { publicPageCache } from './http/public-page-cache.js';
+import { requestLog } from './http/request-log.js';
 import './http/augment.js';
 
 export interface AppDependencies {
@@ -80,26 +80,7 @@ export function createApp(deps: AppDependencies): Express {
   // Compiled templates are cached except in development, where views are edited while it runs.
   app.engine('ejs', layoutEngine(config.env !== 'development'));
 
-  app.use((req, res, next) => {
-    res.locals.requestId = randomUUID();
-    next();
-  });
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => (res as express.Response).locals.requestId,
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') },
-      // Method, path and status only: no headers, cookies or query strings with personal data.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLog(logger));
   app.use(securityHeaders(config));
 
   // Static assets, served before sessions so they never create one. No CDN: all from here.
@@ -127,6 +108,15 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(cookieParser());
   app.use(languageLocals);
+  // Home, catalogue and guides as a visitor without a session sees them: rendered once per few
+  // seconds, not once per visitor (docs/decisions/0009).
+  const pageCache = publicPageCache({
+    sessionCookie: sessionCookieName(config),
+    generation: () => services.registry.appliedAt,
+    cacheable: (p) => p === '/' || p === '/services' || /^\/services\/[a-z0-9-]+$/.test(p),
+  });
+  app.locals.publicPageCache = pageCache;
+  app.use(pageCache.middleware);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 300 }));
   app.use(express.json({ limit: '100kb' }));
   app.use(sessionMiddleware(db, config, deps.redis));
