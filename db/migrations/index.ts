@@ -9,6 +9,7 @@ import * as m0007 from './20261122000007_stats_counters.js';
 import * as m0008 from './20261122000008_certificates.js';
 import * as m0009 from './20261122000009_partner_api.js';
 import * as m0010 from './20261122000010_service_settings.js';
+import * as m0011 from './20261123000011_report_reads.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '20261122000008_certificates': m0008,
   '20261122000009_partner_api': m0009,
   '20261122000010_service_settings': m0010,
+  '20261123000011_report_reads': m0011,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

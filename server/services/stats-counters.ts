@@ -6,8 +6,9 @@ import {
 } from '../../db/migrations/20261122000007_stats_counters.js';
 
 /**
- * The report counters (migration 20261122000007): what an application adds to them follows from a
- * few of its columns (a row for its submission day and one for that month), so every change of
+ * The report counters (migrations 20261122000007 and 0011): what an application adds to them follows
+ * from a few of its columns (a row for its submission day, one for that day's slice of the month and
+ * one for the month), so every change of
  * those columns moves it from its old buckets to its new ones, in the transaction that changes the row. `rebuildCounters` recomputes them all from
  * `applications` (after a bulk load, or to repair).
  */
@@ -58,29 +59,61 @@ function bucketsOf(row: CountedRow | null, calendar: Calendar): Bucket[] {
   for (const column of Object.keys(values)) {
     if (!KNOWN_COLUMNS.has(column)) throw new Error(`no report counter for ${column}`);
   }
-  // The day's row, and the month's ('YYYY-MM'), so a report reads whole months from one row each.
+  // The day's row, its slice of the month's ('YYYY-MM-a'…'e') and the month's ('YYYY-MM'), so a
+  // report reads whole months and whole slices from one row each and at most six days at each edge.
   const day = localDate(instant(row.submitted_at), calendar);
   const municipality = row.municipality ?? '';
-  return [day, day.slice(0, 7)].map((period) => ({
+  return [day, sliceOf(day), day.slice(0, 7)].map((period) => ({
     key: { day: period, municipality, service_slug: row.service_slug },
     values,
   }));
 }
 
+/** A month in five slices: days 1–7 ('a'), 8–14, 15–21, 22–28 and 29 to the end ('e'). */
+const SLICE_LETTERS = ['a', 'b', 'c', 'd', 'e'] as const;
+const sliceIndex = (dayOfMonth: number) => Math.min(Math.floor((dayOfMonth - 1) / 7), 4);
+
+/**
+ * The slice row a day (YYYY-MM-DD) belongs to, keyed 'YYYY-MM-a' … 'YYYY-MM-e': a letter sorts
+ * after every day of its month and before the next month, so a range of days never takes one in.
+ */
+export function sliceOf(day: string): string {
+  return `${day.slice(0, 8)}${SLICE_LETTERS[sliceIndex(Number(day.slice(8, 10)))]}`;
+}
+
 /**
  * Which counter rows cover a period of local dates (both ends included): a month wholly inside it
- * is its month row, the days of a month partly inside it are day rows.
+ * is its month row, a slice of a month wholly inside it its slice row (`keys`), and the days left
+ * at the edges (at most six each) are day rows (`days`, as ranges).
  */
-export function counterSpans(from: string, to: string): { months: string[]; days: [string, string][] } {
-  const months: string[] = [];
+export function counterSpans(from: string, to: string): { keys: string[]; days: [string, string][] } {
+  const keys: string[] = [];
   const days: [string, string][] = [];
   for (let month = from.slice(0, 7); month <= to.slice(0, 7); month = nextMonth(month)) {
-    const first = `${month}-01`;
-    const last = `${month}-${String(daysInMonth(month)).padStart(2, '0')}`;
-    if (from <= first && last <= to) months.push(month);
-    else days.push([from > first ? from : first, to < last ? to : last]);
+    const length = daysInMonth(month);
+    const first = from.slice(0, 7) === month ? Number(from.slice(8, 10)) : 1;
+    const last = to.slice(0, 7) === month ? Number(to.slice(8, 10)) : length;
+    if (first === 1 && last === length) {
+      keys.push(month);
+      continue;
+    }
+    const date = (d: number) => `${month}-${String(d).padStart(2, '0')}`;
+    let run: number | null = null;
+    for (let d = first; d <= last + 1; d++) {
+      const slice = sliceIndex(d);
+      const sliceFirst = slice * 7 + 1;
+      const sliceLast = slice === 4 ? length : sliceFirst + 6;
+      const whole = d <= last && first <= sliceFirst && sliceLast <= last;
+      if (d <= last && !whole) {
+        run ??= d;
+        continue;
+      }
+      if (run !== null) days.push([date(run), date(d - 1)]);
+      run = null;
+      if (whole && d === sliceFirst) keys.push(`${month}-${SLICE_LETTERS[slice]}`);
+    }
   }
-  return { months, days };
+  return { keys, days };
 }
 
 function nextMonth(month: string): string {

@@ -71,13 +71,15 @@ export function statsService(deps: { db: Knex; registry: Registry; calendar: Cal
     return { from: localDate(start, calendar), to: today };
   }
 
-  /** Counter rows of the period (local submission days, both ends included) and municipality. */
-  /** The counter rows that make up the period: whole months from their month rows, the rest by day. */
+  /**
+   * The counter rows of the period (local submission days, both ends included) and municipality:
+   * whole months and whole slices of a month from their own rows, the days at the edges by day.
+   */
   function counters(table: string, q: StatsQuery) {
     const spans = counterSpans(q.from, q.to);
     return db(table)
       .where((w) => {
-        if (spans.months.length) w.orWhereIn('day', spans.months);
+        if (spans.keys.length) w.orWhereIn('day', spans.keys);
         for (const [first, last] of spans.days) w.orWhereBetween('day', [first, last]);
       })
       .modify((b) => {
@@ -86,8 +88,8 @@ export function statsService(deps: { db: Knex; registry: Registry; calendar: Cal
   }
 
   async function report(q: StatsQuery) {
-    // One scan of the period's counter rows (one per day, municipality and service), summed per
-    // service and month.
+    // One scan of the period's counter rows (per month, slice or day, municipality and service),
+    // summed per service and month.
     const sums = [
       'n',
       ...REPORT_STATUSES.map((st) => `s_${st}`),

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
 import { makeResident } from '../support/people.js';
 import { percentile } from '../../server/services/stats.js';
-import { counterSpans } from '../../server/services/stats-counters.js';
+import { counterSpans, sliceOf } from '../../server/services/stats-counters.js';
+import * as slicesMigration from '../../db/migrations/20261123000011_report_reads.js';
 
 const at = (local: string) => new Date(`${local}+03:00`);
 
@@ -218,26 +219,90 @@ describe(`Statistics per service (${dbLabel})`, () => {
     expect(percentile([], 0.5)).to.equal(null);
   });
 
-  it('when a period is split into counter rows, then whole months come from month rows and the edges from day rows', () => {
+  it('when a period is split into counter rows, then whole months and whole slices of a month come from their own rows and at most six days at each edge from day rows', () => {
     expect(counterSpans('2026-09-22', '2026-11-22')).to.deep.equal({
-      months: ['2026-10'],
-      days: [
-        ['2026-09-22', '2026-09-30'],
-        ['2026-11-01', '2026-11-22'],
-      ],
+      keys: ['2026-09-d', '2026-09-e', '2026-10', '2026-11-a', '2026-11-b', '2026-11-c'],
+      days: [['2026-11-22', '2026-11-22']],
     });
-    expect(counterSpans('2028-02-01', '2028-02-29')).to.deep.equal({ months: ['2028-02'], days: [] });
+    expect(counterSpans('2026-09-23', '2026-11-21')).to.deep.equal({
+      keys: ['2026-09-e', '2026-10', '2026-11-a', '2026-11-b', '2026-11-c'],
+      days: [['2026-09-23', '2026-09-28']],
+    });
+    expect(counterSpans('2028-02-01', '2028-02-29')).to.deep.equal({ keys: ['2028-02'], days: [] });
+    expect(counterSpans('2028-02-03', '2028-02-28')).to.deep.equal({
+      keys: ['2028-02-b', '2028-02-c', '2028-02-d'],
+      days: [['2028-02-03', '2028-02-07']],
+    });
     expect(counterSpans('2026-12-31', '2027-01-01')).to.deep.equal({
-      months: [],
+      keys: [],
       days: [
         ['2026-12-31', '2026-12-31'],
         ['2027-01-01', '2027-01-01'],
       ],
     });
     expect(counterSpans('2026-11-05', '2026-11-05')).to.deep.equal({
-      months: [],
+      keys: [],
       days: [['2026-11-05', '2026-11-05']],
     });
+    expect(counterSpans('2026-11-10', '2026-11-20')).to.deep.equal({
+      keys: [],
+      days: [['2026-11-10', '2026-11-20']],
+    });
+  });
+
+  it('when every period of a year is counted from the rows, then each day is covered exactly once', () => {
+    const dayKey = (d: Date) => d.toISOString().slice(0, 10);
+    const start = Date.UTC(2027, 0, 1);
+    // Periods within the first 400 days; the days after them are there to tell whole slices.
+    const days = Array.from({ length: 440 }, (_, i) => dayKey(new Date(start + i * 86_400_000)));
+    for (let i = 0; i < 400; i += 37) {
+      for (let j = i; j < Math.min(400, i + 75); j += 11) {
+        const { keys, days: ranges } = counterSpans(days[i]!, days[j]!);
+        const covered = days.filter(
+          (d) =>
+            keys.some((k) => k === d.slice(0, 7) || k === sliceOf(d)) ||
+            ranges.some(([first, last]) => first <= d && d <= last),
+        );
+        expect(covered, `${days[i]}…${days[j]}`).to.deep.equal(days.slice(i, j + 1));
+        const twice = days.filter(
+          (d) =>
+            Number(keys.includes(d.slice(0, 7))) +
+              Number(keys.includes(sliceOf(d))) +
+              Number(ranges.some(([first, last]) => first <= d && d <= last)) >
+            1,
+        );
+        expect(twice, `${days[i]}…${days[j]}`).to.deep.equal([]);
+        // A day is read from its own row only when its slice is not wholly inside the period.
+        const inPeriod = new Set(days.slice(i, j + 1));
+        for (const [first, last] of ranges) {
+          for (const d of days.filter((x) => first <= x && x <= last)) {
+            const slice = days.filter((x) => sliceOf(x) === sliceOf(d));
+            expect(
+              slice.every((x) => inPeriod.has(x)),
+              d,
+            ).to.equal(false);
+          }
+        }
+      }
+    }
+  });
+
+  it('when an existing database is upgraded, then the migration makes the slice rows from the day rows and reports read the same figures', async () => {
+    const sorted = async () =>
+      (await ctx.db<Record<string, unknown>>('stats_daily').select()).sort((x, y) =>
+        `${String(x.day)}|${String(x.municipality)}|${String(x.service_slug)}`.localeCompare(
+          `${String(y.day)}|${String(y.municipality)}|${String(y.service_slug)}`,
+        ),
+      );
+    const kept = await sorted();
+    expect(kept.some((r) => String(r.day).endsWith('-a'))).to.equal(true);
+    const period = { from: '2026-10-25', to: '2026-11-20', municipality: null };
+    const before = await ctx.services.stats.report(period);
+    await slicesMigration.down(ctx.db);
+    expect((await sorted()).some((r) => String(r.day).length === 9)).to.equal(false);
+    await slicesMigration.up(ctx.db);
+    expect(await sorted()).to.deep.equal(kept);
+    expect(await ctx.services.stats.report(period)).to.deep.equal(before);
   });
 
   it('when the period cuts a month, then only its days inside the period are counted', async () => {
