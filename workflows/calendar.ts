@@ -65,12 +65,12 @@ export function addWorkingMs(start: Date, ms: number, calendar: Calendar): Date 
   // Whole milliseconds, so that measuring back with workingMsBetween gives exactly the same span.
   let remaining = Math.round(ms);
   if (remaining === 0) return new Date(start.getTime());
-  const holidays = new Set(calendar.holidays);
+  const days = prepared(calendar);
   let position = toLocalMs(start.getTime(), calendar);
   for (let scanned = 0; scanned < MAX_DAYS_SCANNED; scanned += 1) {
     const day = localDayIndex(position);
     const dayEnd = (day + 1) * DAY_MS;
-    if (isWorkingDayIndex(day, calendar, holidays)) {
+    if (days.isWorking(day)) {
       const available = dayEnd - position;
       if (remaining <= available) return new Date(fromLocalMs(position + remaining, calendar));
       remaining -= available;
@@ -80,22 +80,25 @@ export function addWorkingMs(start: Date, ms: number, calendar: Calendar): Date 
   throw new Error('calendar: no end found within 20 years; check the weekend and holidays');
 }
 
-/** Working milliseconds between two instants; negative when `b` is before `a`. */
+/**
+ * Working milliseconds between two instants; negative when `b` is before `a`. Whole days in
+ * between are counted by arithmetic (whole weeks, the days left over, the holidays in the range by
+ * binary search), not day by day: the queue measures this for every row it shows, some of them
+ * overdue by months.
+ */
 export function workingMsBetween(a: Date, b: Date, calendar: Calendar): number {
   assertInstant(a, 'a');
   assertInstant(b, 'b');
   if (b.getTime() < a.getTime()) return -workingMsBetween(b, a, calendar);
-  const holidays = new Set(calendar.holidays);
+  const days = prepared(calendar);
+  const start = toLocalMs(a.getTime(), calendar);
   const end = toLocalMs(b.getTime(), calendar);
-  let position = toLocalMs(a.getTime(), calendar);
-  let total = 0;
-  while (position < end) {
-    const day = localDayIndex(position);
-    const dayEnd = Math.min((day + 1) * DAY_MS, end);
-    if (isWorkingDayIndex(day, calendar, holidays)) total += dayEnd - position;
-    position = dayEnd;
-  }
-  return total;
+  const firstDay = localDayIndex(start);
+  const lastDay = localDayIndex(end);
+  if (firstDay === lastDay) return days.isWorking(firstDay) ? end - start : 0;
+  const head = days.isWorking(firstDay) ? (firstDay + 1) * DAY_MS - start : 0;
+  const tail = days.isWorking(lastDay) ? end - lastDay * DAY_MS : 0;
+  return head + days.workingDaysIn(firstDay + 1, lastDay) * DAY_MS + tail;
 }
 
 /** Working days between two instants, fractional (for reports: "answered in 3.5 working days"). */
@@ -120,11 +123,67 @@ function localDayIndex(localMs: number): number {
   return Math.floor(localMs / DAY_MS);
 }
 
-function isWorkingDayIndex(day: number, calendar: Calendar, holidays?: Set<string>): boolean {
-  const date = new Date(day * DAY_MS);
-  if (calendar.weekend.includes(date.getUTCDay())) return false;
-  const iso = date.toISOString().slice(0, 10);
-  return holidays ? !holidays.has(iso) : !calendar.holidays.includes(iso);
+/** A calendar in the form the arithmetic needs, made once per calendar (and again if it changes). */
+interface PreparedCalendar {
+  weekendRef: number[];
+  holidaysRef: string[];
+  sizes: string;
+  isWorking(day: number): boolean;
+  /** Working days among the whole local days `from` … `to - 1`. */
+  workingDaysIn(from: number, to: number): number;
+}
+
+const preparedCalendars = new WeakMap<Calendar, PreparedCalendar>();
+
+function prepared(calendar: Calendar): PreparedCalendar {
+  const sizes = `${calendar.weekend.length}/${calendar.holidays.length}`;
+  const known = preparedCalendars.get(calendar);
+  if (
+    known &&
+    known.weekendRef === calendar.weekend &&
+    known.holidaysRef === calendar.holidays &&
+    known.sizes === sizes
+  )
+    return known;
+  const off = Array.from({ length: 7 }, (_, weekday) => calendar.weekend.includes(weekday));
+  const perWeek = off.filter((o) => !o).length;
+  // Day 0 (1970-01-01) was a Thursday: getUTCDay() 4.
+  const weekday = (day: number) => (((day + 4) % 7) + 7) % 7;
+  const onWeekend = (day: number) => off[weekday(day)] === true;
+  // Holidays that fall on a working weekday, as sorted day numbers.
+  const holidayDays = [...new Set(calendar.holidays.map((h) => Date.parse(`${h}T00:00:00Z`) / DAY_MS))]
+    .filter((day) => !onWeekend(day))
+    .sort((x, y) => x - y);
+  const holidaySet = new Set(holidayDays);
+  const holidaysBefore = (day: number) => {
+    let lo = 0;
+    let hi = holidayDays.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (holidayDays[mid]! < day) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const result: PreparedCalendar = {
+    weekendRef: calendar.weekend,
+    holidaysRef: calendar.holidays,
+    sizes,
+    isWorking: (day) => !onWeekend(day) && !holidaySet.has(day),
+    workingDaysIn(from, to) {
+      if (to <= from) return 0;
+      const weeks = Math.floor((to - from) / 7);
+      let count = weeks * perWeek;
+      for (let day = from + weeks * 7; day < to; day++) if (!onWeekend(day)) count++;
+      return count - (holidaysBefore(to) - holidaysBefore(from));
+    },
+  };
+  preparedCalendars.set(calendar, result);
+  return result;
+}
+
+function isWorkingDayIndex(day: number, calendar: Calendar): boolean {
+  return prepared(calendar).isWorking(day);
 }
 
 function isIsoDate(value: string): boolean {

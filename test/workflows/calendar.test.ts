@@ -118,6 +118,40 @@ describe('Working-day calendar', () => {
       );
     });
 
+    it('when working time is measured over spans of up to three years, then it equals counting day by day', () => {
+      // The reference: every local day walked, as the calendar did before it counted by arithmetic.
+      const dayByDay = (a: Date, b: Date, cal: Calendar): number => {
+        const offset = cal.utcOffsetMinutes * 60_000;
+        const end = b.getTime() + offset;
+        let position = a.getTime() + offset;
+        let total = 0;
+        while (position < end) {
+          const day = Math.floor(position / DAY_MS);
+          const dayEnd = Math.min((day + 1) * DAY_MS, end);
+          const date = new Date(day * DAY_MS);
+          const working =
+            !cal.weekend.includes(date.getUTCDay()) &&
+            !cal.holidays.includes(date.toISOString().slice(0, 10));
+          if (working) total += dayEnd - position;
+          position = dayEnd;
+        }
+        return total;
+      };
+      const wideInstant = fc
+        .integer({ min: Date.UTC(2024, 6, 1), max: Date.UTC(2027, 6, 1) })
+        .map((ms) => new Date(ms));
+      fc.assert(
+        fc.property(wideInstant, wideInstant, calendarArb, (x, y, cal) => {
+          const [a, b] = x <= y ? [x, y] : [y, x];
+          return (
+            workingMsBetween(a, b, cal) === dayByDay(a, b, cal) &&
+            workingMsBetween(b, a, cal) === -dayByDay(a, b, cal)
+          );
+        }),
+        { numRuns: 300 },
+      );
+    });
+
     it('when working time is measured over consecutive spans, then it adds up', () => {
       fc.assert(
         fc.property(instantArb, instantArb, instantArb, calendarArb, (x, y, z, cal) => {
