@@ -60,7 +60,14 @@ async function startServer(script: string, env: Record<string, string>, cwd: str
   const child = fork(path.join(projectRoot, script), [], {
     cwd,
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error', PORT: String(port), ...env },
-    execArgv: ['--import', TSX_LOADER],
+    // PROFILE_DIR: a V8 CPU profile of the portal process (one file per process) for each run.
+    execArgv: [
+      ...(process.env.PROFILE_DIR && !script.includes('floor')
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`]
+        : []),
+      '--import',
+      TSX_LOADER,
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
