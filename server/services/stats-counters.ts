@@ -151,26 +151,31 @@ export async function shiftCounters(
   const deltas = new Map<string, Bucket>();
   accumulate(deltas, bucketsOf(before, calendar), -1);
   accumulate(deltas, bucketsOf(after, calendar), 1);
-  // A fixed order, so two transactions never wait on each other's rows in opposite orders.
-  for (const id of [...deltas.keys()].sort()) {
-    const bucket = deltas.get(id)!;
-    if (Object.values(bucket.values).some((v) => v !== 0)) await addTo(trx, bucket);
-  }
+  // One statement for every row that changes, in a fixed order, so two transactions never wait
+  // on each other's rows in opposite orders.
+  const changed = [...deltas.keys()]
+    .sort()
+    .map((id) => deltas.get(id)!)
+    .filter((bucket) => Object.values(bucket.values).some((v) => v !== 0));
+  if (changed.length > 0) await addTo(trx, changed);
 }
 
-async function addTo(trx: Knex, { key, values }: Bucket): Promise<void> {
+/**
+ * Adds each bucket's values to its counter row (made if missing), all in one upsert: every row
+ * lists the same columns (0 where a bucket has nothing), and a row that exists adds the new row's
+ * value (`excluded`) to its own.
+ */
+async function addTo(trx: Knex, buckets: Bucket[]): Promise<void> {
   const table = 'stats_daily';
+  const columns = [...new Set(buckets.flatMap((b) => Object.keys(b.values)))];
+  const rows = buckets.map(({ key, values }) => ({
+    ...key,
+    ...Object.fromEntries(columns.map((c) => [c, values[c] ?? 0])),
+  }));
   await trx(table)
-    .insert({ ...key, ...values })
-    .onConflict(Object.keys(key))
-    .merge(
-      Object.fromEntries(
-        Object.entries(values).map(([column, delta]) => [
-          column,
-          trx.raw('??.?? + ?', [table, column, delta]),
-        ]),
-      ),
-    );
+    .insert(rows)
+    .onConflict(['day', 'municipality', 'service_slug'])
+    .merge(Object.fromEntries(columns.map((c) => [c, trx.raw('??.?? + ??.??', [table, c, 'excluded', c])])));
 }
 
 /** Recomputes every counter from the applications table, in one transaction. */
