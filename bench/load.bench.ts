@@ -11,6 +11,10 @@
  * Requests/s, p50/p99 latency and the largest RSS of any serving process are recorded, with the
  * load averages. Results: a table on stdout and JSON under RESULTS_DIR (default /tmp/load-bench).
  *
+ * The portal and the floor run compiled (tsc -p tsconfig.bench.json into .bench-build/, as
+ * production runs dist/), not through tsx, whose compiled sources and source maps stay in memory
+ * (about 50 MB of RSS); BENCH_TSX=1 runs the TypeScript through tsx instead.
+ *
  * Needs: PostgreSQL on 127.0.0.1:5432 with portal_bench_load_100000 and
  * portal_bench_queue_1000000, the SQLite files named in SOURCES below, clamd on 127.0.0.1:3310.
  */
@@ -34,6 +38,11 @@ const DURATION = Number(process.env.DURATION ?? '10');
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? '10');
 const ONLY = process.env.ENDPOINTS?.split(',');
 const RESULTS_DIR = process.env.RESULTS_DIR ?? '/tmp/load-bench';
+const COMPILED = process.env.BENCH_TSX !== '1';
+const BUILD_DIR = path.join(projectRoot, '.bench-build');
+/** A bench target's script as run: compiled JavaScript unless BENCH_TSX=1. */
+const target = (name: 'load-target' | 'load-floor-target') =>
+  COMPILED ? path.join(BUILD_DIR, 'bench', `${name}.js`) : path.join(projectRoot, 'bench', `${name}.ts`);
 const PG = 'postgres://postgres@127.0.0.1:5432';
 const PASSWORD = process.env.GENERATED_PASSWORD ?? 'Generated-Portal-2026';
 const SLUG = 'residence-certificate';
@@ -57,7 +66,7 @@ interface Server {
 
 async function startServer(script: string, env: Record<string, string>, cwd: string): Promise<Server> {
   const port = await freePort();
-  const child = fork(path.join(projectRoot, script), [], {
+  const child = fork(script, [], {
     cwd,
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error', PORT: String(port), ...env },
     // PROFILE_DIR: a V8 CPU profile of the portal process (one file per process) for each run.
@@ -65,8 +74,7 @@ async function startServer(script: string, env: Record<string, string>, cwd: str
       ...(process.env.PROFILE_DIR && !script.includes('floor')
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`]
         : []),
-      '--import',
-      TSX_LOADER,
+      ...(script.endsWith('.ts') ? ['--import', TSX_LOADER] : []),
     ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -144,6 +152,11 @@ interface Step {
 interface Endpoint {
   name: string;
   steps: Step[];
+  /**
+   * Requests to send instead of loading for DURATION seconds: for decisions, one per submitted
+   * application (a second START_REVIEW on the same one is refused, so more would measure refusals).
+   */
+  amount?: number;
 }
 
 interface Fixtures {
@@ -177,7 +190,7 @@ async function signedIn(base: URL, email: string): Promise<{ browser: Browser; c
 }
 
 /** Signs people in and finds the rows the endpoints need. */
-async function fixtures(base: URL, databaseUrl: string): Promise<Fixtures> {
+async function fixtures(base: URL, databaseUrl: string, runs: number): Promise<Fixtures> {
   const db = createDb(databaseUrl);
   try {
     const resident = (await db('users')
@@ -252,11 +265,14 @@ async function fixtures(base: URL, databaseUrl: string): Promise<Fixtures> {
       },
       {
         name: 'decision',
+        // Each application once: the recording takes one, then each set-up on this copy its share.
+        amount: Math.max(1, Math.floor((queue.length - 1) / runs)),
         steps: [
           {
             method: 'POST',
             path: (_i, context) => {
-              const next = nextDecision();
+              // The floor's requests (same size, its own path) take no application.
+              const next = context.floor ? queue[0] : nextDecision();
               context.k = String(next?.k ?? 0);
               return `/backoffice/applications/${next?.id ?? 0}/events/START_REVIEW`;
             },
@@ -406,6 +422,7 @@ async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise
   const requests = endpoint.steps.map((step, s) => ({
     method: step.method,
     setupRequest: (request: autocannon.Request, context: Record<string, string>) => {
+      context.floor = floor ? '1' : '';
       const req = stepRequest(step, context);
       return {
         ...request,
@@ -433,7 +450,7 @@ async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise
   const result = await autocannon({
     url: server.base.toString(),
     connections: CONNECTIONS,
-    duration: DURATION,
+    ...(endpoint.amount ? { amount: endpoint.amount } : { duration: DURATION }),
     requests: requests as autocannon.Request[],
     timeout: 30,
   });
@@ -503,6 +520,14 @@ function loadAvg(): [number, number] {
 
 async function main(): Promise<void> {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  if (COMPILED) {
+    console.log('compiling the portal and the floor (tsconfig.bench.json → .bench-build/)…');
+    fs.rmSync(BUILD_DIR, { recursive: true, force: true });
+    execFileSync(path.join(projectRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.bench.json'], {
+      cwd: projectRoot,
+      stdio: 'inherit',
+    });
+  }
   const rows: Row[] = [];
   const started = new Date().toISOString();
   console.log(
@@ -527,14 +552,14 @@ async function main(): Promise<void> {
           REDIS_URL: '',
         };
         const recorder = await startServer(
-          'bench/load-target.ts',
+          target('load-target'),
           { ...env, NODE_ENV: 'test', BENCH_CAPTURE: '1', WEB_CONCURRENCY: '1' },
           dir,
         );
         let plan: Record<string, FloorStep>;
         let endpoints: Endpoint[];
         try {
-          ({ endpoints } = await fixtures(recorder.base, database.url));
+          ({ endpoints } = await fixtures(recorder.base, database.url, setups.length));
           plan = await record(recorder, endpoints);
         } finally {
           await recorder.stop();
@@ -552,12 +577,12 @@ async function main(): Promise<void> {
         for (const setup of setups) {
           const processes = setup.split('-')[1] ?? '1';
           const portal = await startServer(
-            'bench/load-target.ts',
+            target('load-target'),
             { ...env, NODE_ENV: 'test', WEB_CONCURRENCY: processes },
             dir,
           );
           const floor = await startServer(
-            'bench/load-floor-target.ts',
+            target('load-floor-target'),
             { ...env, FLOOR_PLAN: planFile, WEB_CONCURRENCY: processes },
             dir,
           );

@@ -17,5 +17,9 @@ export const projectRoot = findRoot();
 export const viewsDir = path.join(projectRoot, 'views');
 export const publicDir = path.join(projectRoot, 'public');
 export const localesDir = path.join(projectRoot, 'server', 'locales');
-export const servicesDir = path.join(projectRoot, 'workflows', 'services');
+/**
+ * The released service definitions beside this module: workflows/services/*.ts from source (tsx),
+ * dist/workflows/services/*.js from the build (`node dist/server/main.js` cannot import .ts).
+ */
+export const servicesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'services');
 export const nodeModulesDir = path.join(projectRoot, 'node_modules');
