@@ -21,5 +21,10 @@ export const localesDir = path.join(projectRoot, 'server', 'locales');
  * The released service definitions beside this module: workflows/services/*.ts from source (tsx),
  * dist/workflows/services/*.js from the build (`node dist/server/main.js` cannot import .ts).
  */
-export const servicesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'services');
+export const servicesDir = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'workflows',
+  'services',
+);
 export const nodeModulesDir = path.join(projectRoot, 'node_modules');
