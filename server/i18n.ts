@@ -64,10 +64,12 @@ const translators = new Map<Lang, Translate>();
 const REMEMBERED_LIMIT = 20_000;
 
 /**
- * A language's translate function, made once. A plain `t(key)` always gives the same text, and so
- * does `t(key, { count })` for the same count: both are remembered. Pages call `t` hundreds of
- * times per request, and i18next's resolution (key parsing, plural rules, post-processing) was the
- * largest single cost of rendering a page. Calls with other values go to i18next every time.
+ * A language's translate function, made once. The texts are fixed while the portal runs, so
+ * `t(key)` and `t(key, { count, page, … })` with plain values (strings, numbers, booleans) give
+ * the same text for the same arguments: they are remembered (at most REMEMBERED_LIMIT per language;
+ * the memory starts again when full). Pages call `t` hundreds of times per request, and i18next's
+ * resolution (key parsing, plural rules, interpolation) was the largest single cost of rendering a
+ * page. Calls with other values (objects, arrays) go to i18next every time.
  */
 export function translator(lang: Lang): Translate {
   let t = translators.get(lang);
@@ -79,7 +81,8 @@ export function translator(lang: Lang): Translate {
       let memo: string | undefined;
       if (typeof key === 'string') {
         if (args.length === 1) memo = key;
-        else if (args.length === 2 && isCountOnly(options)) memo = `${key}\u0000${options.count}`;
+        else if (args.length === 2 && hasPlainValues(options))
+          memo = `${key}\u0000${JSON.stringify(options)}`;
       }
       if (memo === undefined) return fixed(...args);
       let text = texts.get(memo);
@@ -96,10 +99,16 @@ export function translator(lang: Lang): Translate {
   return t;
 }
 
-function isCountOnly(options: unknown): options is { count: number } {
-  if (typeof options !== 'object' || options === null) return false;
-  const keys = Object.keys(options);
-  return keys.length === 1 && keys[0] === 'count' && Number.isInteger((options as { count: unknown }).count);
+/** Options of strings, numbers and booleans only (a count, a page number, a name): their text is fixed. */
+function hasPlainValues(options: unknown): options is Record<string, string | number | boolean> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return false;
+  // Objects and arrays of texts are returned as they are: a caller could change a shared one.
+  if ('returnObjects' in options) return false;
+  for (const value of Object.values(options)) {
+    const type = typeof value;
+    if (type !== 'string' && type !== 'number' && type !== 'boolean') return false;
+  }
+  return true;
 }
 
 export function hasKey(key: string, lang: Lang): boolean {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { localeTexts } from '../../server/i18n.js';
+import { localeTexts, translator } from '../../server/i18n.js';
 
 /** Every leaf key of a nested object, dotted: { a: { b: 'x' } } → ['a.b']. */
 function leafKeys(value: unknown, prefix = ''): string[] {
@@ -43,5 +43,31 @@ describe('Locale files', () => {
       });
       expect(empty, `empty or non-text values in ${lang}`).to.deep.equal([]);
     }
+  });
+});
+
+describe('The remembered translate function', () => {
+  it('when the same text is asked for again, with or without values, then it is the same text i18next gives, per language and per value', () => {
+    const en = translator('en');
+    const ar = translator('ar');
+    expect(translator('en')).to.equal(en);
+    for (let round = 0; round < 2; round++) {
+      expect(en('apply.pageOf', { page: 2, pages: 5 })).to.equal('Page 2 of 5');
+      expect(en('apply.pageOf', { page: 3, pages: 5 })).to.equal('Page 3 of 5');
+      expect(en('guide.maxFiles', { count: 1 })).to.equal('one file');
+      expect(en('guide.maxFiles', { count: 4 })).to.equal('up to 4 files');
+      expect(ar('guide.maxFiles', { count: 1 })).to.not.equal(en('guide.maxFiles', { count: 1 }));
+      expect(en('nav.services')).to.equal(
+        localeTexts('en').nav && (localeTexts('en').nav as Record<string, string>).services,
+      );
+    }
+  });
+
+  it('when texts are asked for as objects, then each caller gets its own', () => {
+    const en = translator('en');
+    const first = en('nav', { returnObjects: true }) as unknown as Record<string, string>;
+    first.services = 'changed';
+    const second = en('nav', { returnObjects: true }) as unknown as Record<string, string>;
+    expect(second.services).to.not.equal('changed');
   });
 });
