@@ -13,7 +13,8 @@ const layoutFile = path.join(viewsDir, 'layout.ejs');
  * they are fetched only when a layout is rendered, so requests that redirect never pay for them.
  */
 export function layoutEngine(production: boolean) {
-  const options = { cache: production, async: false };
+  // Includes are written from the views directory ('/partials/input'): no file look-up per include.
+  const options = { cache: production, async: false, root: viewsDir };
   return (file: string, options_: object, callback: Callback): void => {
     const locals = options_ as Record<string, unknown>;
     ejs.renderFile(file, locals, options, (err, body) => {
