@@ -36,6 +36,7 @@ const SIZES = (process.env.SIZES ?? '100000,1000000').split(',').map(Number);
 const SETUPS = (process.env.SETUPS ?? 'sqlite-1,pg-1,pg-2').split(',');
 const DURATION = Number(process.env.DURATION ?? '10');
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? '10');
+const WARMUP = Number(process.env.WARMUP ?? '3');
 const ONLY = process.env.ENDPOINTS?.split(',');
 const RESULTS_DIR = process.env.RESULTS_DIR ?? '/tmp/load-bench';
 const COMPILED = process.env.BENCH_TSX !== '1';
@@ -447,6 +448,17 @@ async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise
         }
       : {}),
   }));
+  // A few unmeasured seconds first, so neither side is measured while its code is still being
+  // optimised (not for decisions: each application can be decided once).
+  if (!endpoint.amount && WARMUP > 0) {
+    await autocannon({
+      url: server.base.toString(),
+      connections: CONNECTIONS,
+      duration: WARMUP,
+      requests: requests as autocannon.Request[],
+      timeout: 30,
+    });
+  }
   const result = await autocannon({
     url: server.base.toString(),
     connections: CONNECTIONS,
