@@ -65,7 +65,26 @@ async function main(): Promise<void> {
     });
   }
   app.listen(config.port, '127.0.0.1');
-  process.on('SIGTERM', () => process.exit(0));
+  process.on('SIGTERM', () => {
+    // Where the memory is at the end of a run: V8's heap, buffers outside it, and the rest (native
+    // allocations: SQLite, the drivers, malloc's arenas), for bench/load.md.
+    // With --expose-gc (BENCH_GC=1), after a full collection: the live heap rather than what V8 has
+    // not collected yet.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const before = process.memoryUsage();
+    if (gc) gc();
+    const m = process.memoryUsage();
+    if (gc)
+      console.error(
+        `memory before a full GC (pid ${process.pid}): rss ${Math.round(before.rss / 1048576)} MB, heap used ${Math.round(before.heapUsed / 1048576)} MB`,
+      );
+    const mb = (n: number) => Math.round(n / 1048576);
+    console.error(
+      `memory (pid ${process.pid}): rss ${mb(m.rss)} MB, heap total ${mb(m.heapTotal)} / used ${mb(m.heapUsed)} MB, ` +
+        `external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB), other ${mb(m.rss - m.heapTotal - m.external)} MB`,
+    );
+    process.exit(0);
+  });
 }
 
 main().catch((err: unknown) => {

@@ -72,6 +72,11 @@ async function startServer(script: string, env: Record<string, string>, cwd: str
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error', PORT: String(port), ...env },
     // PROFILE_DIR: a V8 CPU profile of the portal process (one file per process) for each run.
     execArgv: [
+      ...(process.env.BENCH_GC === '1' && !script.includes('floor') ? ['--expose-gc'] : []),
+      // PORTAL_NODE_FLAGS: V8 flags for the portal only (e.g. --max-old-space-size=160).
+      ...(process.env.PORTAL_NODE_FLAGS && !script.includes('floor')
+        ? process.env.PORTAL_NODE_FLAGS.split(' ').filter(Boolean)
+        : []),
       ...(process.env.PROFILE_DIR && !script.includes('floor')
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`]
         : []),
