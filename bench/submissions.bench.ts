@@ -24,7 +24,8 @@
  *
  * Environment: N (submissions per target, nofile; default 25000), N_FILE (file; 5000), N_SUBMIT
  * (submit; 5000), WARMUP (500, not measured), SEGMENTS (10), CONCURRENCY (8), LOG_LEVEL (portal;
- * warn); PROFILE_DIR=<dir> writes a V8 CPU profile of the portal process there;
+ * warn); PROFILE_DIR=<dir> writes a V8 CPU profile of the portal process there; PORTAL_NODE_FLAGS
+ * adds V8 flags to the portal process (e.g. production's --max-old-space-size=192);
  * BENCH_SESSION_TOUCH=off is a what-if experiment (see bench/support/portal-target.ts).
  * Needs clamd on 127.0.0.1:3310 for the file variant.
  */
@@ -132,7 +133,9 @@ async function preparePortal(variant: Variant, dir: string, count: number): Prom
   const residents = await createResidents(db, CONCURRENCY);
   await db.destroy();
   const profile = process.env.PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`] : [];
-  const target = await startTarget('bench/support/portal-target.ts', env, dir, profile);
+  // PORTAL_NODE_FLAGS: V8 flags for the portal only (production's --max-old-space-size, say).
+  const flags = (process.env.PORTAL_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const target = await startTarget('bench/support/portal-target.ts', env, dir, [...profile, ...flags]);
   const agent = keepAliveAgent(CONCURRENCY);
   const definition = variant === 'file' ? TWO_FIELDS_AND_PDF : TWO_FIELDS;
   const sessions: { client: HttpClient; csrf: string; drafts: number[] }[] = [];
