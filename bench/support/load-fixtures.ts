@@ -1,0 +1,213 @@
+/**
+ * The endpoints of the load benchmark (bench/load.bench.ts) and the people and rows they need: a
+ * signed-in resident with a draft, a reviewer per municipality with the submitted applications to
+ * decide (each once), a supervisor, a visitor with a tracking reference. `stepRequest` turns a step
+ * into the request autocannon sends.
+ */
+import { createDb } from '../../db/connection.js';
+import { Browser } from '../../test/scale/support.js';
+import { csrfFrom } from '../../test/support/http.js';
+import { pdfOfSize } from '../../test/support/clamav.js';
+
+const PASSWORD = process.env.GENERATED_PASSWORD ?? 'Generated-Portal-2026';
+const ONLY = process.env.ENDPOINTS?.split(',');
+const SLUG = 'residence-certificate';
+const REQUIREMENT = 'cprCopy';
+const PDF = pdfOfSize(100 * 1024);
+const MUNICIPALITIES = ['capital', 'muharraq', 'northern', 'southern'];
+
+export interface Step {
+  method: 'GET' | 'POST';
+  path: string | ((i: number, context: Record<string, string>) => string);
+  body?: Buffer | string;
+  contentType?: string;
+  cookie: string;
+  /** Reads the draft id from the answer's Location into the context. */
+  keepDraft?: boolean;
+}
+
+export interface Endpoint {
+  name: string;
+  steps: Step[];
+  /**
+   * Requests to send instead of loading for DURATION seconds: for decisions, one per submitted
+   * application (a second START_REVIEW on the same one is refused, so more would measure refusals).
+   */
+  amount?: number;
+}
+
+export interface Fixtures {
+  endpoints: Endpoint[];
+}
+
+function multipart(fields: Record<string, string>): { body: Buffer; contentType: string } {
+  const boundary = '----loadbench7d1c3b';
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    );
+  }
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="cpr.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    ),
+    PDF,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function signedIn(base: URL, email: string): Promise<{ browser: Browser; csrf: string }> {
+  const browser = new Browser();
+  const res = await browser.signIn(base, email, PASSWORD);
+  if (res.status !== 303) throw new Error(`sign-in of ${email}: ${res.status}`);
+  const account = await browser.get(base, '/account');
+  return { browser, csrf: csrfFrom(account.text) };
+}
+
+/** Signs people in and finds the rows the endpoints need. */
+export async function fixtures(base: URL, databaseUrl: string, runs: number): Promise<Fixtures> {
+  const db = createDb(databaseUrl);
+  try {
+    const resident = (await db('users')
+      .where({ kind: 'resident' })
+      .whereNotNull('password_hash')
+      .orderBy('id')
+      .first<{ email: string } | undefined>('email'))!;
+    const tracked = (await db('applications as a')
+      .join('users as u', 'u.id', 'a.applicant_id')
+      .whereNotNull('a.reference')
+      .whereNotNull('u.cpr')
+      .orderBy('a.id', 'desc')
+      .first<{ reference: string; cpr: string } | undefined>('a.reference', 'u.cpr'))!;
+    const submitted: Record<string, number[]> = {};
+    for (const m of MUNICIPALITIES) {
+      const rows = await db('applications')
+        .where({ state: 'submitted', municipality: m })
+        .orderBy('id')
+        .select<{ id: number }[]>('id');
+      submitted[m] = rows.map((r) => Number(r.id));
+    }
+    const applicant = await signedIn(base, resident.email);
+    const supervisor = await signedIn(base, 'supervisor1.capital@staff.example.bh');
+    const reviewers = await Promise.all(
+      MUNICIPALITIES.map((m) => signedIn(base, `reviewer1.${m}@staff.example.bh`)),
+    );
+    const visitor = new Browser();
+    const trackCsrf = csrfFrom((await visitor.get(base, '/track')).text);
+    const draft = await applicant.browser.post(base, `/services/${SLUG}/apply`, { _csrf: applicant.csrf });
+    const draftPath = draft.location!.replace(/\/form\/0$/, '');
+    const upload = multipart({ _csrf: applicant.csrf, requirement: REQUIREMENT });
+    // Decisions: each request takes the next submitted application, municipality by municipality.
+    const queue = MUNICIPALITIES.flatMap((m, k) => submitted[m]!.map((id) => ({ id, k })));
+    queue.sort((a, b) => a.id - b.id);
+    let decided = 0;
+    const nextDecision = () => queue[decided++ % Math.max(1, queue.length)];
+    const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+    const urlencoded = 'application/x-www-form-urlencoded';
+    console.log(
+      `  fixtures: resident ${resident.email}, ${queue.length} submitted applications to decide, tracking ${tracked.reference}`,
+    );
+    const endpoints: Endpoint[] = [
+      { name: 'catalogue', steps: [{ method: 'GET', path: '/services', cookie: '' }] },
+      { name: 'guide', steps: [{ method: 'GET', path: `/services/${SLUG}`, cookie: '' }] },
+      {
+        name: 'form page',
+        steps: [{ method: 'GET', path: `${draftPath}/form/0`, cookie: applicant.browser.cookieHeader() }],
+      },
+      {
+        name: 'submit with file',
+        steps: [
+          {
+            method: 'POST',
+            path: `/services/${SLUG}/apply`,
+            body: form({ _csrf: applicant.csrf }),
+            contentType: urlencoded,
+            cookie: applicant.browser.cookieHeader(),
+            keepDraft: true,
+          },
+          {
+            method: 'POST',
+            path: (_i, context) => `/applications/${context.draft}/documents`,
+            body: upload.body,
+            contentType: upload.contentType,
+            cookie: applicant.browser.cookieHeader(),
+          },
+        ],
+      },
+      {
+        name: 'queue',
+        steps: [{ method: 'GET', path: '/backoffice', cookie: reviewers[0]!.browser.cookieHeader() }],
+      },
+      {
+        name: 'decision',
+        // Each application once: the recording takes one, then each set-up on this copy its share.
+        amount: Math.max(1, Math.floor((queue.length - 1) / runs)),
+        steps: [
+          {
+            method: 'POST',
+            path: (_i, context) => {
+              // The floor's requests (same size, its own path) take no application.
+              const next = context.floor ? queue[0] : nextDecision();
+              context.k = String(next?.k ?? 0);
+              return `/backoffice/applications/${next?.id ?? 0}/events/START_REVIEW`;
+            },
+            // Body and cookie are chosen per request by the reviewer of that municipality.
+            body: '',
+            contentType: urlencoded,
+            cookie: '',
+          },
+        ],
+      },
+      {
+        name: 'dashboard',
+        steps: [{ method: 'GET', path: '/reports', cookie: supervisor.browser.cookieHeader() }],
+      },
+      {
+        name: 'tracking',
+        steps: [
+          {
+            method: 'POST',
+            path: '/track',
+            body: form({ _csrf: trackCsrf, reference: tracked.reference, identifier: tracked.cpr }),
+            contentType: urlencoded,
+            cookie: visitor.cookieHeader(),
+          },
+        ],
+      },
+    ];
+    decisionSessions = reviewers.map((r) => ({
+      cookie: r.browser.cookieHeader(),
+      body: form({ _csrf: r.csrf }),
+    }));
+    return { endpoints: ONLY ? endpoints.filter((e) => ONLY.includes(e.name)) : endpoints };
+  } finally {
+    await db.destroy();
+  }
+}
+
+let decisionSessions: { cookie: string; body: string }[] = [];
+
+export function stepRequest(
+  step: Step,
+  context: Record<string, string>,
+): {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer | string;
+} {
+  const p = typeof step.path === 'function' ? step.path(0, context) : step.path;
+  const headers: Record<string, string> = { accept: 'text/html' };
+  let body = step.body;
+  let cookie = step.cookie;
+  if (context.k !== undefined && p.includes('/events/')) {
+    const session = decisionSessions[Number(context.k)]!;
+    cookie = session.cookie;
+    body = session.body;
+  }
+  if (cookie) headers.cookie = cookie;
+  if (body !== undefined) headers['content-type'] = step.contentType ?? 'application/x-www-form-urlencoded';
+  return { method: step.method, path: p, headers, body };
+}
