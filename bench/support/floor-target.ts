@@ -83,46 +83,57 @@ async function main(): Promise<void> {
         created_at: at,
       };
     }
-    const id = await db.transaction(async (trx) => {
-      const [row] = await trx('applications')
-        .insert({
-          reference: newReference('bench-two-fields', at.getUTCFullYear()),
-          service_slug: 'bench-two-fields',
-          service_version: 1,
-          applicant_id: applicantId,
-          channel: 'web',
-          department: 'customer-services',
-          state: 'submitted',
-          status: 'submitted',
-          snapshot,
-          form_data: JSON.stringify({ subject: body.subject, details: body.details }),
-          submitted_at: at,
+    // A reference is unique; on the rare collision (one in tens of thousands here), draw again, as
+    // the portal's form runner does.
+    const insert = () =>
+      db.transaction(async (trx) => {
+        const [row] = await trx('applications')
+          .insert({
+            reference: newReference('bench-two-fields', at.getUTCFullYear()),
+            service_slug: 'bench-two-fields',
+            service_version: 1,
+            applicant_id: applicantId,
+            channel: 'web',
+            department: 'customer-services',
+            state: 'submitted',
+            status: 'submitted',
+            snapshot,
+            form_data: JSON.stringify({ subject: body.subject, details: body.details }),
+            submitted_at: at,
+            created_at: at,
+            updated_at: at,
+          })
+          .returning<{ id: number }[]>('id');
+        const applicationId = Number(row!.id);
+        await trx('application_events').insert({
+          application_id: applicationId,
+          actor_id: applicantId,
+          actor_role: 'applicant',
+          event: 'SUBMIT',
+          from_state: 'draft',
+          to_state: 'submitted',
+          from_status: 'draft',
+          to_status: 'submitted',
           created_at: at,
-          updated_at: at,
-        })
-        .returning<{ id: number }[]>('id');
-      const applicationId = Number(row!.id);
-      await trx('application_events').insert({
-        application_id: applicationId,
-        actor_id: applicantId,
-        actor_role: 'applicant',
-        event: 'SUBMIT',
-        from_state: 'draft',
-        to_state: 'submitted',
-        from_status: 'draft',
-        to_status: 'submitted',
-        created_at: at,
+        });
+        await trx('outbox').insert({
+          application_id: applicationId,
+          kind: 'notify',
+          payload: JSON.stringify({ template: 'submitted', applicationId }),
+          next_attempt_at: at.getTime(),
+          created_at: at,
+        });
+        if (document) await trx('documents').insert({ ...document, application_id: applicationId });
+        return applicationId;
       });
-      await trx('outbox').insert({
-        application_id: applicationId,
-        kind: 'notify',
-        payload: JSON.stringify({ template: 'submitted', applicationId }),
-        next_attempt_at: at.getTime(),
-        created_at: at,
-      });
-      if (document) await trx('documents').insert({ ...document, application_id: applicationId });
-      return applicationId;
-    });
+    let id: number | undefined;
+    for (let attempt = 0; id === undefined; attempt++) {
+      try {
+        id = await insert();
+      } catch (err) {
+        if (attempt >= 4 || !/unique|duplicate/i.test(String((err as Error).message))) throw err;
+      }
+    }
     res.redirect(303, `/applications/${id}/submitted`);
   });
 
