@@ -4,13 +4,12 @@ import type { ReasonTemplate } from '../../workflows/schema/service.js';
 import type { Localized, ServiceDefinition } from '../../workflows/types.js';
 import { allTransitions, eventTypeOf, transitionMetaOf } from '../../workflows/machine-introspection.js';
 import type { Services } from '../services/index.js';
+import { effectiveSettings, type SettingChange } from '../services/service-settings.js';
 import {
-  effectiveSettings,
   validateSettings,
-  type SettingChange,
   type SettingsInput,
   type SettingsProblem,
-} from '../services/service-settings.js';
+} from '../services/settings-validation.js';
 import type { MigrationPlan, MigrationResult } from '../services/service-admin.js';
 import { requireStaff } from '../http/guards.js';
 import { HttpError } from '../http/errors.js';
