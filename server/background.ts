@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from './logger.js';
 import type { Services } from './services/index.js';
 import type { Clock } from './clock.js';
-import { removeOrphanFiles } from './services/documents.js';
+import { removeOrphanFiles } from './services/orphan-files.js';
 
 /**
  * The background loop run inside `npm start` (or alone by `npm run worker`): delivers the outbox,

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { clientOf, createDb, migrateLatest } from '../db/connection.js';
-import { removeOrphanFiles } from './services/documents.js';
+import { removeOrphanFiles } from './services/orphan-files.js';
 import { ORPHAN_GRACE_MS } from './background.js';
 import { createServices } from './services/index.js';
 import { createApp } from './app.js';

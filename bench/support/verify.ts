@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { clientOf } from '../../db/connection.js';
 import type { ApplicationRow } from '../../db/repositories/applications.js';
 import type { DocumentRow } from '../../db/repositories/documents.js';
-import { listOrphanFiles } from '../../server/services/documents.js';
+import { listOrphanFiles } from '../../server/services/orphan-files.js';
 import { sha256, type UploadedDocument } from './portal-flow.js';
 
 /** The checks the durability script runs on the data a crashed and restarted portal left. */

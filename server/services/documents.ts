@@ -10,10 +10,16 @@ import type { Logger } from '../logger.js';
 import { securityEvent } from '../logger.js';
 import { publicDir } from '../paths.js';
 import type { MalwareScanner } from './malware-scanner.js';
+import {
+  detectDocumentType,
+  EXTENSIONS,
+  MEDIA_TYPES,
+  sanitiseFileName,
+  STORED_NAME,
+  type DocumentType,
+} from './document-types.js';
 
 export type { DocumentRow } from '../../db/repositories/documents.js';
-
-export type DocumentType = DocumentRequirement['types'][number];
 
 export interface IncomingFile {
   originalName: string;
@@ -42,60 +48,6 @@ export interface DownloadableDocument {
   originalName: string;
   sizeBytes: number;
   sha256: string;
-}
-
-const MEDIA_TYPES: Record<DocumentType, string> = {
-  pdf: 'application/pdf',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-};
-
-const EXTENSIONS: Record<DocumentType, string> = { pdf: 'pdf', jpeg: 'jpg', png: 'png' };
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
-const PDF_SIGNATURE = Buffer.from('%PDF-', 'latin1');
-
-/** The stored-name shape; anything else read back from a row is refused before touching disk. */
-const STORED_NAME = /^[0-9a-f]{32}\.(?:pdf|jpg|png)$/;
-
-/**
- * The file's type from its first bytes (magic numbers), never from its name or declared type.
- * Undefined for anything that is not one of the portal's document types.
- */
-export function detectDocumentType(buffer: Buffer): DocumentType | undefined {
-  const startsWith = (signature: Buffer) =>
-    buffer.length >= signature.length && buffer.subarray(0, signature.length).equals(signature);
-  if (startsWith(PDF_SIGNATURE)) return 'pdf';
-  if (startsWith(PNG_SIGNATURE)) return 'png';
-  if (startsWith(JPEG_SIGNATURE)) return 'jpeg';
-  return undefined;
-}
-
-export function mediaTypeOf(type: DocumentType): string {
-  return MEDIA_TYPES[type];
-}
-
-/**
- * The applicant's file name made safe to store and show: the base name only, no control or
- * bidirectional-override characters (which can disguise an extension), NFC, at most 255
- * characters with the extension kept. It is never used to build a path.
- */
-export function sanitiseFileName(name: string, fallbackExtension = 'bin'): string {
-  const base = name.split(/[/\\]/).pop() ?? '';
-  let clean = base
-    .normalize('NFC')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (clean === '' || /^\.+$/.test(clean)) clean = `document.${fallbackExtension}`;
-  const chars = Array.from(clean);
-  if (chars.length <= 255) return clean;
-  const dot = clean.lastIndexOf('.');
-  const extension = dot > 0 ? Array.from(clean.slice(dot)) : [];
-  const keepExtension = extension.length > 0 && extension.length <= 16 ? extension : [];
-  return chars.slice(0, 255 - keepExtension.length).join('') + keepExtension.join('');
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -311,52 +263,3 @@ export function documentsService(deps: DocumentsDependencies) {
 }
 
 export type DocumentsService = ReturnType<typeof documentsService>;
-
-/**
- * Files in UPLOAD_DIR that no `documents` row refers to, by name, sorted. Used by durability
- * checks; note that an upload in progress (written, not yet committed) shows up here briefly.
- */
-export async function listOrphanFiles(deps: { db: Knex; uploadDir: string }): Promise<string[]> {
-  let entries;
-  try {
-    entries = await fs.readdir(deps.uploadDir, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const known = await documentsRepository(deps.db).allStoredNames();
-  return entries
-    .filter((e) => e.isFile() && !known.has(e.name))
-    .map((e) => e.name)
-    .sort();
-}
-
-/**
- * Removes upload files that no document row names and that are older than `graceMs`: what a process
- * killed between writing a file and committing its row leaves behind. The grace keeps uploads still in
- * flight (in this or another process) safe. Returns the names removed.
- */
-export async function removeOrphanFiles(deps: {
-  db: Knex;
-  uploadDir: string;
-  now: Date;
-  graceMs: number;
-  logger?: Logger;
-}): Promise<string[]> {
-  const removed: string[] = [];
-  for (const name of await listOrphanFiles(deps)) {
-    const file = path.join(deps.uploadDir, name);
-    try {
-      const stat = await fs.stat(file);
-      if (deps.now.getTime() - stat.mtimeMs < deps.graceMs) continue;
-      // Checked again just before removing: a row may have been committed meanwhile.
-      if ((await documentsRepository(deps.db).allStoredNames()).has(name)) continue;
-      await fs.rm(file, { force: true });
-      removed.push(name);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-  }
-  if (removed.length > 0) deps.logger?.warn({ removed }, 'orphan upload files removed');
-  return removed;
-}

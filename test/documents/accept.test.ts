@@ -16,7 +16,8 @@ import {
   testScanner,
   unreachableScanner,
 } from '../support/clamav.js';
-import { documentsService, listOrphanFiles, type DocumentsService } from '../../server/services/documents.js';
+import { documentsService, type DocumentsService } from '../../server/services/documents.js';
+import { listOrphanFiles } from '../../server/services/orphan-files.js';
 import type { MalwareScanner } from '../../server/services/malware-scanner.js';
 import type { DocumentRequirement } from '../../workflows/schema/service.js';
 import { publicDir } from '../../server/paths.js';

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
 import { makeResident } from '../support/people.js';
 import { PDF } from '../support/clamav.js';
-import { removeOrphanFiles } from '../../server/services/documents.js';
+import { removeOrphanFiles } from '../../server/services/orphan-files.js';
 
 describe(`Orphan upload files after a crash (${dbLabel})`, () => {
   let ctx: TestContext;
