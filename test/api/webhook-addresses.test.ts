@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isInternalHost } from '../../server/services/webhooks.js';
+import { isInternalHost } from '../../server/services/webhook-addresses.js';
 
 describe('Webhook addresses inside the portal network', () => {
   it('when a webhook host is loopback, private, link-local or unspecified, then it counts as internal', async () => {
