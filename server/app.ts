@@ -23,6 +23,7 @@ import { authRoutes } from './routes/auth.js';
 import { accountRoutes } from './routes/account.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { applyRoutes } from './routes/apply.js';
+import { applyStartRoutes } from './routes/apply-start.js';
 import { myApplicationRoutes } from './routes/my-application.js';
 import { documentRoutes } from './routes/documents.js';
 import { noticeRoutes, unreadNotices } from './routes/notices.js';
@@ -152,6 +153,7 @@ export function createApp(deps: AppDependencies): Express {
   );
   app.use(accountRoutes(services, config));
   app.use(catalogueRoutes(services));
+  app.use(applyStartRoutes(services));
   app.use(applyRoutes(services));
   app.use(myApplicationRoutes(services));
   // The ceiling per file is the largest size any service's requirement allows; each upload is

@@ -74,6 +74,25 @@ export async function startDraft(client: HttpClient, slug: string, csrf: string)
   return Number(/\/applications\/(\d+)\//.exec(location)![1]);
 }
 
+/**
+ * POST /services/:slug/apply with the first page's answers (what the guide's "Start" leads to for a
+ * service whose first page has no file): the draft is made with them. Returns its id.
+ */
+export async function saveFirstPage(
+  client: HttpClient,
+  slug: string,
+  csrf: string,
+  answers: Record<string, string>,
+  next: RegExp,
+): Promise<number> {
+  const location = expectRedirect(
+    await client.postForm(`/services/${slug}/apply`, { _csrf: csrf, action: 'continue', ...answers }),
+    `first page of ${slug}`,
+    next,
+  );
+  return Number(/\/applications\/(\d+)\//.exec(location)![1]);
+}
+
 /** POST /applications/:id/documents: one PDF for one requirement. */
 export async function uploadDocument(
   client: HttpClient,

@@ -1,45 +1,18 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { formSteps, fieldsOfStep, isShown, type Answers } from '../../workflows/form/form.js';
-import { ADDRESS_PARTS, type FieldProblem } from '../../workflows/form/field-rules.js';
+import { formSteps, type Answers } from '../../workflows/form/form.js';
+import type { FieldProblem } from '../../workflows/form/field-rules.js';
 import { describeState } from '../../workflows/engine.js';
-import type { PersistedSnapshot, ServiceDefinition } from '../../workflows/types.js';
+import type { PersistedSnapshot } from '../../workflows/types.js';
 import type { Services } from '../services/index.js';
-import { isEditable, mayApply } from '../services/form-runner.js';
+import { isEditable } from '../services/form-runner.js';
 import { requireSignIn } from '../http/guards.js';
 import { HttpError } from '../http/errors.js';
 import { formBody } from '../http/form-errors.js';
 import { addFlash } from '../http/session.js';
 import { ownApplication, type ApplicationLocals } from '../http/own-application.js';
-import { renderGuide } from './catalogue.js';
+import { goOnFrom, renderFormPage, shownProblems, submittedValues } from './form-page.js';
 
 type Locals = ApplicationLocals;
-
-/** Reads one page's fields from the body: addresses come as `key.part`, checkboxes as repeated keys. */
-export function submittedValues(definition: ServiceDefinition, page: number, body: Record<string, unknown>) {
-  const step = formSteps(definition)[page];
-  const values: Record<string, unknown> = {};
-  for (const field of step === undefined ? [] : fieldsOfStep(definition, step)) {
-    values[field.key] =
-      field.type === 'address'
-        ? Object.fromEntries(ADDRESS_PARTS.map((p) => [p, body[`${field.key}.${p}`]]))
-        : body[field.key];
-  }
-  return values;
-}
-
-/** Translated problems: `field.key` ids (address problems point at their first box). */
-function shownProblems(res: Response, definition: ServiceDefinition, problems: FieldProblem[]) {
-  return problems.map((p) => {
-    const field = definition.fields.find((f) => f.key === p.field);
-    const label = field ? res.locals.pick(field.label) : p.field;
-    const anchor = field?.type === 'address' ? `${p.field}-building` : p.field;
-    return {
-      field: p.field,
-      href: `#${anchor}`,
-      text: res.locals.t(`errors.field.${p.key}`, { label, ...p.params }),
-    };
-  });
-}
 
 export function applyRoutes(services: Services): Router {
   const router = Router();
@@ -65,41 +38,17 @@ export function applyRoutes(services: Services): Router {
     problems: FieldProblem[],
   ) {
     const { application, definition } = res.locals as unknown as Locals;
-    const steps = formSteps(definition);
-    const step = steps[page]!;
-    const errors = shownProblems(res, definition, problems);
-    const heading = res.locals.pick(definition.name);
-    if (errors.length > 0) res.status(400);
-    res.render('apply/page', {
-      title: `${errors.length ? res.locals.t('errors.titlePrefix') : ''}${heading} – ${res.locals.t('apply.pageOf', { page: page + 1, pages: steps.length })}`,
-      heading,
-      application,
+    renderFormPage(res, {
       definition,
+      application,
       page,
-      pages: steps.length,
-      fields: fieldsOfStep(definition, step).filter(
-        (f) => !f.showWhen || isShown(f, answers) || problems.length > 0,
-      ),
-      allFields: fieldsOfStep(definition, step),
       answers,
-      errors,
+      problems,
       documents: await services.documents.list(application.id),
+      action: `/applications/${application.id}/form/${page}`,
       returnTo: req.query.return === 'check' ? 'check' : '',
     });
   }
-
-  router.post('/services/:slug/apply', requireSignIn, async (req, res, next) => {
-    const definition = services.catalogue.find(req.params.slug as string);
-    if (!definition) return next(new HttpError(404, 'no such service'));
-    if (!mayApply(definition, res.locals.user!))
-      return next(new HttpError(403, 'not for this kind of account'));
-    if (!services.catalogue.enabled(definition.slug)) {
-      // Disabled by an administrator: say so on the guide; applications in flight carry on.
-      return renderGuide(services, res.status(409), definition, { refused: true });
-    }
-    const draft = await forms.start(definition, res.locals.user!);
-    res.redirect(303, `/applications/${draft.id}/form/0`);
-  });
 
   router.get('/applications/:id/form/:page', requireSignIn, own, editableOnly, async (req, res, next) => {
     const { application, definition } = res.locals as unknown as Locals;
@@ -129,17 +78,7 @@ export function applyRoutes(services: Services): Router {
         result.problems,
       );
     }
-    if (saveOnly) {
-      addFlash(req, 'success', 'apply.savedForLater');
-      return res.redirect(303, '/applications');
-    }
-    const last = page + 1 >= formSteps(definition).length;
-    res.redirect(
-      303,
-      last || body.returnTo === 'check'
-        ? `/applications/${application.id}/check`
-        : `/applications/${application.id}/form/${page + 1}`,
-    );
+    goOnFrom(req, res, { definition, applicationId: application.id, page, body });
   });
 
   router.get('/applications/:id/check', requireSignIn, own, editableOnly, async (_req, res) => {

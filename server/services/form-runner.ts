@@ -80,6 +80,33 @@ export function formRunnerService(deps: {
     });
   }
 
+  /**
+   * Saves the first page of an application that has no draft yet: the draft is made with the page's
+   * answers (or, with `partial`, what is valid of them), so opening a form and leaving it makes
+   * nothing. Invalid answers store nothing. Only for a first page without file fields: files need a
+   * draft to belong to before they are uploaded.
+   */
+  async function startWithFirstPage(
+    definition: ServiceDefinition,
+    user: UserRow,
+    submitted: Record<string, unknown>,
+    options: { partial?: boolean } = {},
+  ): Promise<RunnerResult<ApplicationRow>> {
+    const step = formSteps(definition)[0]!;
+    const result = validateStep(definition, step, submitted, prefillFrom(definition, user), {
+      today: today(),
+    });
+    if (result.problems.length > 0 && !options.partial)
+      return { ok: false, status: 400, problems: result.problems };
+    const draft = await deps.applications.createDraft({
+      serviceSlug: definition.slug,
+      applicantId: user.id,
+      formData: result.answers,
+      municipality: routedMunicipality(definition, result.answers),
+    });
+    return { ok: true, value: draft };
+  }
+
   /** Validates a page; valid answers are stored (also when `partial`, for "save and come back later"). */
   async function savePage(
     app: ApplicationRow,
@@ -168,7 +195,7 @@ export function formRunnerService(deps: {
       : { ok: false as const, status: result.status, problems: [] as FieldProblem[] };
   }
 
-  return { start, savePage, checkAnswers, submit, resubmit, definitionOf, today };
+  return { start, startWithFirstPage, savePage, checkAnswers, submit, resubmit, definitionOf, today };
 }
 
 export type FormRunnerService = ReturnType<typeof formRunnerService>;

@@ -111,11 +111,11 @@ describe('The resident journey in a real browser', () => {
       expect(await page.locator('h1').textContent()).to.equal(serviceName);
       await axe('guide');
       await shot('1-guide');
-      await page.getByRole('button', { name: t('apply.start') }).click();
+      await page.getByRole('link', { name: t('apply.start') }).click();
 
-      // Page 1: about you, prefilled from the account; a wrong CPR first, to see the error summary.
-      await page.waitForURL(/\/applications\/\d+\/form\/0$/);
-      const id = /\/applications\/(\d+)\//.exec(page.url())![1];
+      // Page 1: about you, prefilled from the account (no draft yet: it is made when this page is
+      // saved); a wrong CPR first, to see the error summary.
+      await page.waitForURL(/\/services\/residence-certificate\/apply$/);
       await axe('form page 1');
       expect(await page.locator('#applicantName').inputValue()).to.equal(person.name);
       expect(await page.locator('#cpr').inputValue()).to.equal(person.cpr);
@@ -142,7 +142,8 @@ describe('The resident journey in a real browser', () => {
       await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
 
       // Page 2: the address and what the certificate is for.
-      await page.waitForURL(/\/form\/1$/);
+      await page.waitForURL(/\/applications\/\d+\/form\/1$/);
+      const id = /\/applications\/(\d+)\//.exec(page.url())![1];
       await axe('form page 2');
       await page.getByLabel(t('apply.address.building')).pressSequentially('1234');
       await page.getByLabel(t('apply.address.road')).pressSequentially('4321');

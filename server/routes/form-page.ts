@@ -1,0 +1,107 @@
+import type { Request, Response } from 'express';
+import { addFlash } from '../http/session.js';
+import { formSteps, fieldsOfStep, isShown, type Answers } from '../../workflows/form/form.js';
+import { ADDRESS_PARTS, type FieldProblem } from '../../workflows/form/field-rules.js';
+import type { ServiceDefinition } from '../../workflows/types.js';
+import type { ApplicationRow } from '../../db/repositories/applications.js';
+import type { DocumentRow } from '../../db/repositories/documents.js';
+
+/** Reads one page's fields from the body: addresses come as `key.part`, checkboxes as repeated keys. */
+export function submittedValues(definition: ServiceDefinition, page: number, body: Record<string, unknown>) {
+  const step = formSteps(definition)[page];
+  const values: Record<string, unknown> = {};
+  for (const field of step === undefined ? [] : fieldsOfStep(definition, step)) {
+    values[field.key] =
+      field.type === 'address'
+        ? Object.fromEntries(ADDRESS_PARTS.map((p) => [p, body[`${field.key}.${p}`]]))
+        : body[field.key];
+  }
+  return values;
+}
+
+/** Translated problems: `field.key` ids (address problems point at their first box). */
+export function shownProblems(res: Response, definition: ServiceDefinition, problems: FieldProblem[]) {
+  return problems.map((p) => {
+    const field = definition.fields.find((f) => f.key === p.field);
+    const label = field ? res.locals.pick(field.label) : p.field;
+    const anchor = field?.type === 'address' ? `${p.field}-building` : p.field;
+    return {
+      field: p.field,
+      href: `#${anchor}`,
+      text: res.locals.t(`errors.field.${p.key}`, { label, ...p.params }),
+    };
+  });
+}
+
+/** True when a page has a file field: its files need a draft to belong to before it can be shown. */
+export function pageAsksForFiles(definition: ServiceDefinition, page: number): boolean {
+  const step = formSteps(definition)[page];
+  return step !== undefined && fieldsOfStep(definition, step).some((f) => f.type === 'file');
+}
+
+export interface FormPage {
+  definition: ServiceDefinition;
+  /** The draft, or null for the first page of an application not saved yet. */
+  application: ApplicationRow | null;
+  page: number;
+  answers: Answers;
+  problems: FieldProblem[];
+  documents: DocumentRow[];
+  /** Where the page's form posts. */
+  action: string;
+  returnTo: '' | 'check';
+}
+
+/** One page of a service's form; with problems the title starts with "Error:" and the status is 400. */
+export function renderFormPage(res: Response, input: FormPage): void {
+  const { definition, page, answers, problems } = input;
+  const steps = formSteps(definition);
+  const step = steps[page]!;
+  const errors = shownProblems(res, definition, problems);
+  const heading = res.locals.pick(definition.name);
+  if (errors.length > 0) res.status(400);
+  res.render('apply/page', {
+    title: `${errors.length ? res.locals.t('errors.titlePrefix') : ''}${heading} – ${res.locals.t('apply.pageOf', { page: page + 1, pages: steps.length })}`,
+    heading,
+    application: input.application,
+    definition,
+    page,
+    pages: steps.length,
+    fields: fieldsOfStep(definition, step).filter(
+      (f) => !f.showWhen || isShown(f, answers) || problems.length > 0,
+    ),
+    allFields: fieldsOfStep(definition, step),
+    answers,
+    errors,
+    documents: input.documents,
+    action: input.action,
+    returnTo: input.returnTo,
+  });
+}
+
+/**
+ * Where a saved page leads: "save and come back later" to the person's applications, the last page
+ * (or a change made from the check page) to the check page, any other page to the next one.
+ */
+export function goOnFrom(
+  req: Request,
+  res: Response,
+  saved: {
+    definition: ServiceDefinition;
+    applicationId: number;
+    page: number;
+    body: Record<string, unknown>;
+  },
+): void {
+  if (saved.body.action === 'save') {
+    addFlash(req, 'success', 'apply.savedForLater');
+    return res.redirect(303, '/applications');
+  }
+  const last = saved.page + 1 >= formSteps(saved.definition).length;
+  res.redirect(
+    303,
+    last || saved.body.returnTo === 'check'
+      ? `/applications/${saved.applicationId}/check`
+      : `/applications/${saved.applicationId}/form/${saved.page + 1}`,
+  );
+}
