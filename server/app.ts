@@ -78,8 +78,11 @@ export function createApp(deps: AppDependencies): Express {
   app.set('trust proxy', config.trustProxy);
   app.set('views', viewsDir);
   app.set('view engine', 'ejs');
-  // Compiled templates are cached except in development, where views are edited while it runs.
-  app.engine('ejs', layoutEngine(config.env !== 'development'));
+  // Compiled templates, and Express's look-up of a view's file, are cached except in development,
+  // where views are edited while it runs (Express alone would cache only under NODE_ENV=production).
+  const cacheViews = config.env !== 'development';
+  app.set('view cache', cacheViews);
+  app.engine('ejs', layoutEngine(cacheViews));
 
   app.use(requestLog(logger));
   app.use(securityHeaders(config));
