@@ -9,7 +9,13 @@ import type { Services } from './services/index.js';
 import { nodeModulesDir, publicDir, viewsDir } from './paths.js';
 import { layoutEngine } from './http/render.js';
 import { languageLocals } from './http/locals.js';
-import { currentUser, sessionCookieName, sessionMiddleware, takeFlash } from './http/session.js';
+import {
+  currentUser,
+  FLASH_COOKIE,
+  sessionCookieName,
+  sessionMiddleware,
+  takeFlash,
+} from './http/session.js';
 import {
   csrfProtection,
   rateLimiter,
@@ -111,11 +117,13 @@ export function createApp(deps: AppDependencies): Express {
   app.use(apiRoutes(services, config));
 
   app.use(cookieParser());
+  // Signs the flash-message cookie (server/http/session.ts).
+  app.set('flash secret', config.sessionSecret);
   app.use(languageLocals);
   // Home, catalogue and guides as a visitor without a session sees them: rendered once per few
   // seconds, not once per visitor (docs/decisions/0009).
   const pageCache = publicPageCache({
-    sessionCookie: sessionCookieName(config),
+    bypassCookies: [sessionCookieName(config), FLASH_COOKIE],
     generation: () => services.registry.appliedAt,
     cacheable: (p) => p === '/' || p === '/services' || /^\/services\/[a-z0-9-]+$/.test(p),
   });

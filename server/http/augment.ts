@@ -8,7 +8,6 @@ declare module 'express-session' {
     userId?: number;
     /** When the person signed in (ms); the session ends 12 hours later whatever happens. */
     signedInAt?: number;
-    flash?: { kind: 'success' | 'info' | 'warning'; key: string }[];
   }
 }
 

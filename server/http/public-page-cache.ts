@@ -17,8 +17,8 @@ import type { Request, RequestHandler, Response } from 'express';
  *   queries cannot grow it without bound.
  */
 export interface PublicPageCacheOptions {
-  /** The session cookie's name; a request carrying it is never cached. */
-  sessionCookie: string;
+  /** Cookies (the session's, the flash message's) whose presence means the page is not the same for everyone. */
+  bypassCookies: string[];
   /** Changes whenever what the pages show may have changed (the settings' generation). */
   generation: () => number;
   ttlMs?: number;
@@ -53,7 +53,7 @@ export function publicPageCache(options: PublicPageCacheOptions): PublicPageCach
   const middleware: RequestHandler = (req, res, next) => {
     if (req.method !== 'GET' || !options.cacheable(req.path)) return next();
     const cookies = req.cookies as Record<string, unknown> | undefined;
-    if (cookies?.[options.sessionCookie] !== undefined) return next();
+    if (options.bypassCookies.some((name) => cookies?.[name] !== undefined)) return next();
 
     const key = keyOf(req, res);
     const now = Date.now();

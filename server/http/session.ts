@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
@@ -113,12 +114,87 @@ export const regenerate = (req: Request) => promised((done) => req.session.regen
 export const destroy = (req: Request) => promised((done) => req.session.destroy(done));
 export const saveSession = (req: Request) => promised((done) => req.session.save(done));
 
-export function addFlash(req: Request, kind: 'success' | 'info' | 'warning', key: string): void {
-  req.session.flash = [...(req.session.flash ?? []), { kind, key }];
+/** The cookie that carries flash messages to the next page (signed; never the session store). */
+export const FLASH_COOKIE = 'flash';
+
+export type FlashKind = 'success' | 'info' | 'warning';
+export interface Flash {
+  kind: FlashKind;
+  key: string;
 }
 
-export function takeFlash(req: Request): { kind: string; key: string }[] {
-  const flash = req.session.flash ?? [];
-  if (flash.length > 0) delete req.session.flash;
-  return flash;
+const FLASH_KINDS = new Set<string>(['success', 'info', 'warning']);
+/** A message key as the code writes them ('backoffice.done'); anything else in the cookie is dropped. */
+const FLASH_KEY = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/**
+ * A message for the next page the person sees ("Saved", "Signed out"). It travels in a short-lived
+ * signed cookie rather than in the session, so a flash costs no write to the session store (and
+ * none again when it is shown), and a visitor who is not signed in gets no session for it.
+ */
+export function addFlash(req: Request, kind: FlashKind, key: string): void {
+  const res = req.res!;
+  const pending = [...((res.locals.pendingFlash as Flash[] | undefined) ?? []), { kind, key }];
+  res.locals.pendingFlash = pending;
+  res.cookie(FLASH_COOKIE, signFlash(req, JSON.stringify(pending)), {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: req.secure,
+    path: '/',
+    maxAge: 5 * 60 * 1000,
+  });
+}
+
+/** The messages waiting for this page (from the cookie, or added in this same request); shown once. */
+export function takeFlash(req: Request): Flash[] {
+  const res = req.res!;
+  const pending = (res.locals.pendingFlash as Flash[] | undefined) ?? [];
+  const raw: unknown = (req.cookies as Record<string, unknown> | undefined)?.[FLASH_COOKIE];
+  if (raw === undefined && pending.length === 0) return [];
+  const arrived = typeof raw === 'string' ? parseFlash(unsignFlash(req, raw)) : [];
+  res.locals.pendingFlash = [];
+  res.clearCookie(FLASH_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.secure });
+  return [...arrived, ...pending];
+}
+
+function flashMac(req: Request, value: string): string {
+  const secret = String(req.app.get('flash secret') ?? '');
+  return crypto.createHmac('sha256', secret).update(value).digest('base64url');
+}
+
+/** `<base64url JSON>.<HMAC>`: a cookie someone edited is dropped, not shown. */
+function signFlash(req: Request, json: string): string {
+  const value = Buffer.from(json).toString('base64url');
+  return `${value}.${flashMac(req, value)}`;
+}
+
+function unsignFlash(req: Request, cookie: string): string | null {
+  const dot = cookie.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const value = cookie.slice(0, dot);
+  const mac = Buffer.from(cookie.slice(dot + 1));
+  const expected = Buffer.from(flashMac(req, value));
+  if (mac.length !== expected.length || !crypto.timingSafeEqual(mac, expected)) return null;
+  return Buffer.from(value, 'base64url').toString('utf8');
+}
+
+function parseFlash(raw: string | null): Flash[] {
+  if (raw === null) return [];
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (!Array.isArray(value)) return [];
+    return value
+      .filter(
+        (f): f is Flash =>
+          typeof f === 'object' &&
+          f !== null &&
+          FLASH_KINDS.has((f as Flash).kind) &&
+          typeof (f as Flash).key === 'string' &&
+          FLASH_KEY.test((f as Flash).key),
+      )
+      .slice(0, 5)
+      .map((f) => ({ kind: f.kind, key: f.key }));
+  } catch {
+    return [];
+  }
 }

@@ -150,6 +150,7 @@ export function applyRoutes(services: Services): Router {
       applicationId: application.id,
       event: { type: 'DISCARD' },
       actor: { role: 'applicant', userId: res.locals.user!.id },
+      current: application,
     });
     if (!result.ok) return next(new HttpError(result.status, result.code));
     addFlash(req, 'success', 'apply.discarded');

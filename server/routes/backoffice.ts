@@ -240,6 +240,8 @@ export function backofficeRoutes(services: Services): Router {
       event: event as { type: string },
       actor: { role: workflowRole(user), userId: user.id },
       expectedVersion: Number(body.version) || undefined,
+      // Read just now in this request; stored only if its version is still the same.
+      current: app,
     });
     if (result.ok) {
       addFlash(req, 'success', 'backoffice.done');

@@ -103,6 +103,7 @@ export function myApplicationRoutes(services: Services): Router {
       event: { type, ...(message.trim() ? { comment: message } : {}) },
       actor: { role: 'applicant', userId: res.locals.user!.id },
       expectedVersion: Number(formBody(req).version) || undefined,
+      current: application,
     });
     if (!result.ok) {
       if (result.code === 'comment_required' || result.code === 'invalid_payload') {

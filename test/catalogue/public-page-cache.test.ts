@@ -79,7 +79,7 @@ describe('The public page cache on its own', () => {
   function appWith(options: { ttlMs?: number; maxEntries?: number }) {
     let renders = 0;
     const cache = publicPageCache({
-      sessionCookie: 'sid',
+      bypassCookies: ['sid'],
       generation: () => 1,
       cacheable: () => true,
       ...options,
