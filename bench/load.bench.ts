@@ -168,7 +168,9 @@ async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise
   const result = await autocannon({
     url: server.base.toString(),
     connections: CONNECTIONS,
-    ...(endpoint.amount ? { amount: endpoint.amount } : { duration: DURATION }),
+    // A fixed amount ends at autocannon's next sample tick (one a second by default), which rounded
+    // the decisions' durations up to whole seconds: sampled every 10 ms, the rate is the real one.
+    ...(endpoint.amount ? { amount: endpoint.amount, sampleInt: 10 } : { duration: DURATION }),
     requests: requests as autocannon.Request[],
     timeout: 30,
   });

@@ -220,7 +220,8 @@ export function availableEvents(
   persisted: PersistedSnapshot | null,
   role: Role,
   userId: number | null,
-  options: { now?: Date } = {},
+  /** `type`: only the actions of this event (what a POST of one action needs to know). */
+  options: { now?: Date; type?: string } = {},
 ): AvailableEvent[] {
   const machine = definition.workflow.machine;
   const snapshot = loadSnapshot(definition, persisted);
@@ -228,6 +229,7 @@ export function availableEvents(
   const available: AvailableEvent[] = [];
   const seen = new Set<string>();
   for (const candidate of getNextTransitions(snapshot)) {
+    if (options.type !== undefined && eventTypeOf(candidate) !== options.type) continue;
     const meta = transitionMetaOf(candidate);
     if (isInternalEvent(eventTypeOf(candidate)) || !meta?.roles.includes(role)) continue;
     const params = meta.params ?? {};

@@ -231,7 +231,7 @@ export function backofficeRoutes(services: Services): Router {
     const template = textField(body, 'template', errors);
     if (!comment.trim() && template)
       comment = (await reasonMessage(services, app, type, template)) ?? comment;
-    const action = backoffice.actionsFor(user, app).find((a) => a.type === type);
+    const action = backoffice.actionsFor(user, app, type).find((a) => a.type === type);
     const event: Record<string, unknown> = { type, ...(action?.params ?? {}) };
     if (comment.trim()) event.comment = comment;
     for (const input of action?.inputs ?? []) event[input.key] = textField(body, input.key, errors);

@@ -152,14 +152,15 @@ export function backofficeService(deps: {
     return app && inScope(user, registry, app) ? app : undefined;
   }
 
-  function actionsFor(user: UserRow, app: ApplicationRow) {
+  /** What this person may do now (all actions, or only those of one event `type`). */
+  function actionsFor(user: UserRow, app: ApplicationRow, type?: string) {
     const definition = registry.get(app.service_slug, app.service_version)!;
     return availableEvents(
       definition,
       JSON.parse(app.snapshot) as PersistedSnapshot,
       workflowRole(user),
       user.id,
-      { now: clock.now() },
+      { now: clock.now(), ...(type !== undefined ? { type } : {}) },
     );
   }
 
@@ -174,7 +175,7 @@ export function backofficeService(deps: {
     if (taken !== 1) return { ok: false, status: 409, code: 'conflict', message: 'already assigned' };
     await record(app.id, user.id, { kind: 'claimed', assignee_id: user.id });
     const fresh = (await db<ApplicationRow>('applications').where({ id: app.id }).first())!;
-    if (actionsFor(user, fresh).some((a) => a.type === 'START_REVIEW')) {
+    if (actionsFor(user, fresh, 'START_REVIEW').length > 0) {
       return deps.applyEvent({
         applicationId: app.id,
         event: { type: 'START_REVIEW' },

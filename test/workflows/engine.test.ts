@@ -398,6 +398,22 @@ describe('Workflow engine: reading an application', () => {
     expect(events[0]?.label).to.deep.equal({ ar: 'الموافقة على الطلب', en: 'Approve' });
   });
 
+  it('when the back office asks about one event only, then it gets the actions of that event, the same as in the full list', () => {
+    const { persisted } = drive(service, inReview);
+    const all = availableEvents(service, persisted, 'reviewer', reviewer.userId);
+    for (const type of ['ACCEPT', 'REJECT', 'REQUEST_INFO']) {
+      expect(availableEvents(service, persisted, 'reviewer', reviewer.userId, { type })).to.deep.equal(
+        all.filter((e) => e.type === type),
+      );
+    }
+    expect(
+      availableEvents(service, persisted, 'reviewer', reviewer.userId, { type: 'SUBMIT' }),
+    ).to.deep.equal([]);
+    expect(
+      availableEvents(service, persisted, 'applicant', applicant.userId, { type: 'ACCEPT' }),
+    ).to.deep.equal([]);
+  });
+
   it('when the applicant asks what they may do on a new application, then it lists submit and discard', () => {
     expect(availableEvents(service, null, 'applicant', applicant.userId).map((e) => e.type)).to.deep.equal([
       'SUBMIT',
