@@ -14,8 +14,8 @@ import {
   type AnyStateMachine,
   type AnyTransitionDefinition,
 } from 'xstate';
-import { bahrainCalendar, type Calendar } from './calendar.js';
-import { planTimers, slaChangeBetween, type SlaChange, type TimerPlan } from './deadlines.js';
+import { bahrainCalendar } from './calendar.js';
+import { planTimers, slaChangeBetween } from './deadlines.js';
 import { readPayload } from './event-payload.js';
 import {
   activeTimers,
@@ -36,14 +36,10 @@ import {
   ROLES,
   type Effect,
   type EffectType,
-  type EventActor,
-  type EventInput,
-  type Localized,
   type PersistedSnapshot,
   type PublicStatus,
   type Role,
   type ServiceDefinition,
-  type SlaState,
   type StateMeta,
   type TimerSpec,
   type WorkflowClock,
@@ -55,71 +51,17 @@ export { describeState, describeStates, describeSteps, eventLabels, migrateSnaps
 export type { GuideStep, StateDescription } from './describe.js';
 export type { ArmedTimer, SlaChange, TimerPlan } from './deadlines.js';
 
-export type RefusalCode =
-  'unknown_event' | 'forbidden' | 'not_possible' | 'comment_required' | 'same_person' | 'invalid_payload';
+import type { AvailableEvent, Plan, PlanRefused, PlanRequest, RefusalCode } from './plan-types.js';
 
-/** Suggested HTTP status per refusal, for the server's use case. */
-export const REFUSAL_HTTP_STATUS: Record<RefusalCode, number> = {
-  unknown_event: 400,
-  forbidden: 403,
-  not_possible: 409,
-  comment_required: 400,
-  same_person: 403,
-  invalid_payload: 400,
-};
-
-export interface PlanRefused {
-  ok: false;
-  code: RefusalCode;
-  /** For logs and developers; the UI translates `code`. */
-  message: string;
-}
-
-export interface PlanAccepted {
-  ok: true;
-  /** The event as the machine received it (clean payload, stamped actor and time): audit it. */
-  event: WorkflowEvent;
-  label: Localized;
-  comment: string | null;
-  from: string;
-  to: string;
-  fromStatus: PublicStatus;
-  toStatus: PublicStatus;
-  /** The next snapshot to store, plain JSON. */
-  persisted: PersistedSnapshot;
-  effects: Effect[];
-  timers: TimerPlan;
-  sla: SlaState;
-  slaChange: SlaChange;
-  final: boolean;
-}
-
-export type Plan = PlanRefused | PlanAccepted;
-
-export interface PlanRequest {
-  /** The definition of the application's own workflow version. */
-  definition: ServiceDefinition;
-  /** The stored snapshot, or null for an application that does not exist yet. */
-  persisted: PersistedSnapshot | null;
-  event: { type: string; [key: string]: unknown };
-  actor: EventActor;
-  /** Machine input when `persisted` is null (e.g. the applicant's user id). */
-  input?: WorkflowInput;
-  /** The server's clock reading. Without it no due times are computed and time guards pass. */
-  now?: Date;
-  /** Working-day calendar for due times; defaults to Bahrain's weekend with no holidays. */
-  calendar?: Calendar;
-}
-
-export interface AvailableEvent {
-  type: string;
-  label: Localized;
-  requiresComment: boolean;
-  /** Values to send with the event, e.g. `{ department: 'traffic' }`. */
-  params: Record<string, string>;
-  /** Values the person types, e.g. the inspection date. */
-  inputs: EventInput[];
-}
+export {
+  REFUSAL_HTTP_STATUS,
+  type AvailableEvent,
+  type Plan,
+  type PlanAccepted,
+  type PlanRefused,
+  type PlanRequest,
+  type RefusalCode,
+} from './plan-types.js';
 
 export function planEvent(request: PlanRequest): Plan {
   const { definition, actor, now } = request;
