@@ -12,6 +12,9 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { securityEvent } from '../logger.js';
 import { renderCertificatePdf, type CertificateContent } from './certificate-pdf.js';
+import { addMonths, DEFAULT_VALIDITY_MONTHS, maskName, VALIDITY_MONTHS } from './certificate-terms.js';
+
+export { addMonths, DEFAULT_VALIDITY_MONTHS, maskName, VALIDITY_MONTHS } from './certificate-terms.js';
 
 export interface CertificateRow {
   id: number;
@@ -66,16 +69,6 @@ export type RevokeResult =
   | { ok: true; certificate: CertificateRow }
   | { ok: false; code: 'reason_required' | 'already_revoked' | 'not_found' };
 
-/**
- * How long a certificate is valid, in months, where the default of a year is too long: a
- * residence certificate vouches for where someone lives now, a fees clearance for a balance on
- * the day it was issued.
- */
-export const VALIDITY_MONTHS: Readonly<Record<string, number>> = {
-  'residence-certificate': 3,
-  'fees-clearance-certificate': 1,
-};
-export const DEFAULT_VALIDITY_MONTHS = 12;
 export const MAX_REVOKE_REASON = 1000;
 
 /** 128 random bits in base64url: 22 characters, nothing to guess, nothing to derive. */
@@ -83,27 +76,6 @@ const CODE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 /** Answers that are about reaching the applicant, not facts to certify; the holder has a row of their own. */
 const NOT_CERTIFIED: ReadonlySet<FieldDef['type']> = new Set(['file', 'mobile', 'email']);
-
-/** The same calendar day `months` later (the last day of the month when that day does not exist). */
-export function addMonths(date: Date, months: number): Date {
-  const result = new Date(date.getTime());
-  const day = result.getUTCDate();
-  result.setUTCDate(1);
-  result.setUTCMonth(result.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
-  result.setUTCDate(Math.min(day, lastDay));
-  return result;
-}
-
-/** "Huda Salman" → "H*** S***": the initials to compare with an identity card, not the name. */
-export function maskName(name: string): string {
-  return name
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((word) => `${[...word][0] ?? ''}***`)
-    .join(' ');
-}
 
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
 import type { Registry } from '../../workflows/registry.js';
@@ -9,78 +9,34 @@ import type { OutboxHandler } from './outbox-worker.js';
 import { coversApplication, dateOf, type ApiToken, type ApiTokensService } from './api-tokens.js';
 import type { ApplicationEventChange } from './apply-event.js';
 import { isInternalHost } from './webhook-addresses.js';
+import { webhookDeliveryLog } from './webhook-deliveries.js';
+import {
+  EVENT_HEADER,
+  EVENT_ID_HEADER,
+  eventsAllowed,
+  isWebhookEvent,
+  SIGNATURE_HEADER,
+  signWebhook,
+  TIMESTAMP_HEADER,
+  toSubscription,
+  type Subscription,
+  type SubscriptionRow,
+  type WebhookEvent,
+} from './webhook-protocol.js';
 
-export const WEBHOOK_EVENTS = [
-  'application.submitted',
-  'application.decided',
-  'certificate.issued',
-  'certificate.revoked',
-] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
-
-export function isWebhookEvent(value: unknown): value is WebhookEvent {
-  return typeof value === 'string' && (WEBHOOK_EVENTS as readonly string[]).includes(value);
-}
-
-/** Headers of every delivery (documented in docs/decisions/0006 and the OpenAPI document). */
-export const SIGNATURE_HEADER = 'X-Webhook-Signature';
-export const TIMESTAMP_HEADER = 'X-Webhook-Timestamp';
-export const EVENT_ID_HEADER = 'X-Webhook-Id';
-export const EVENT_HEADER = 'X-Webhook-Event';
-
-/** `sha256=` + hex HMAC-SHA256 of `timestamp + "." + body` under the subscription's secret. */
-export function signWebhook(secret: string, timestamp: number, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
-}
-
-export interface SubscriptionRow {
-  id: number;
-  token_id: number;
-  url: string;
-  events: string;
-  secret: string;
-  created_by: number | null;
-  created_at: Date | string;
-  disabled_at: Date | string | null;
-}
-
-export interface Subscription {
-  id: number;
-  tokenId: number;
-  url: string;
-  events: WebhookEvent[];
-  createdAt: Date;
-  disabledAt: Date | null;
-}
-
-interface AttemptRow {
-  delivery_id: number;
-  attempted_at: Date | string;
-  status_code: number | null;
-  error: string | null;
-  duration_ms: number;
-}
-
-function toSubscription(row: SubscriptionRow): Subscription {
-  return {
-    id: row.id,
-    tokenId: row.token_id,
-    url: row.url,
-    events: (JSON.parse(row.events) as unknown[]).filter(isWebhookEvent),
-    createdAt: dateOf(row.created_at),
-    disabledAt: row.disabled_at ? dateOf(row.disabled_at) : null,
-  };
-}
-
-/** Which events a token's scopes allow: application events need applications:read, certificate events certificates:read. */
-export function eventsAllowed(token: ApiToken): WebhookEvent[] {
-  if (!token.scopes.includes('webhooks')) return [];
-  return WEBHOOK_EVENTS.filter((e) =>
-    e.startsWith('application.')
-      ? token.scopes.includes('applications:read')
-      : token.scopes.includes('certificates:read'),
-  );
-}
+export {
+  EVENT_HEADER,
+  EVENT_ID_HEADER,
+  eventsAllowed,
+  isWebhookEvent,
+  SIGNATURE_HEADER,
+  signWebhook,
+  TIMESTAMP_HEADER,
+  WEBHOOK_EVENTS,
+  type Subscription,
+  type SubscriptionRow,
+  type WebhookEvent,
+} from './webhook-protocol.js';
 
 /** What a webhook is about, to send it only to partners allowed to read it. */
 export interface WebhookSubject {
@@ -314,72 +270,6 @@ export function webhooksService(deps: {
   };
 
   /** Deliveries of a subscription, newest first, with their outbox state and attempts. */
-  async function deliveries(subscriptionId: number, limit = 50) {
-    const rows = await db('webhook_deliveries as d')
-      .join('outbox as o', 'o.id', 'd.outbox_id')
-      .where('d.subscription_id', subscriptionId)
-      .orderBy('d.id', 'desc')
-      .limit(limit)
-      .select(
-        'd.id',
-        'd.event',
-        'd.event_id',
-        'd.created_at',
-        'o.status',
-        'o.attempts',
-        'o.last_error',
-        'o.next_attempt_at',
-        'o.delivered_at',
-      );
-    const ids = rows.map((r: { id: number }) => r.id);
-    const attempts = ids.length
-      ? await db<AttemptRow>('webhook_attempts').whereIn('delivery_id', ids).orderBy('id', 'desc')
-      : [];
-    return rows.map((r: Record<string, unknown>) => ({
-      id: Number(r.id),
-      event: String(r.event),
-      eventId: String(r.event_id),
-      createdAt: dateOf(r.created_at as string),
-      status: String(r.status) as 'pending' | 'done' | 'failed',
-      attempts: Number(r.attempts),
-      lastError: (r.last_error as string | null) ?? null,
-      nextAttemptAt: r.status === 'pending' ? new Date(Number(r.next_attempt_at)) : null,
-      deliveredAt: r.delivered_at ? dateOf(r.delivered_at as string) : null,
-      history: attempts
-        .filter((a) => a.delivery_id === Number(r.id))
-        .slice(0, 5)
-        .map((a) => ({
-          at: dateOf(a.attempted_at),
-          statusCode: a.status_code === null ? null : Number(a.status_code),
-          error: a.error,
-          durationMs: Number(a.duration_ms),
-        })),
-    }));
-  }
-
-  /** Sends a delivery again from now on (same event id and body), whatever became of it. */
-  async function redeliver(subscriptionId: number, deliveryId: number): Promise<boolean> {
-    if (!Number.isSafeInteger(deliveryId)) return false;
-    const delivery = await db('webhook_deliveries')
-      .where({ id: deliveryId, subscription_id: subscriptionId })
-      .first<{ outbox_id: number } | undefined>();
-    if (!delivery) return false;
-    // A row a worker holds right now is left alone: it is being sent already.
-    const now = clock.now().getTime();
-    await db('outbox')
-      .where({ id: delivery.outbox_id })
-      .andWhere((q) =>
-        q.whereNull('locked_until').orWhere('locked_until', '<', now).orWhereNot('status', 'pending'),
-      )
-      .update({
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        locked_until: null,
-      });
-    return true;
-  }
-
   async function listAll(tokenIds: number[]): Promise<Subscription[]> {
     if (tokenIds.length === 0) return [];
     const rows = await db<SubscriptionRow>('webhook_subscriptions')
@@ -396,8 +286,7 @@ export function webhooksService(deps: {
     find,
     enqueue,
     onApplicationEvent,
-    deliveries,
-    redeliver,
+    ...webhookDeliveryLog(db, clock),
     handlers: { webhook: deliver } as Record<string, OutboxHandler>,
   };
 }
