@@ -1,6 +1,12 @@
 import type { Request, Response } from 'express';
 import { addFlash } from '../http/session.js';
-import { formSteps, fieldsOfStep, isShown, type Answers } from '../../workflows/form/form.js';
+import {
+  formSteps,
+  fieldsOfStep,
+  isShown,
+  stepAsksForFiles,
+  type Answers,
+} from '../../workflows/form/form.js';
 import { ADDRESS_PARTS, type FieldProblem } from '../../workflows/form/field-rules.js';
 import type { ServiceDefinition } from '../../workflows/types.js';
 import type { ApplicationRow } from '../../db/repositories/applications.js';
@@ -36,7 +42,7 @@ export function shownProblems(res: Response, definition: ServiceDefinition, prob
 /** True when a page has a file field: its files need a draft to belong to before it can be shown. */
 export function pageAsksForFiles(definition: ServiceDefinition, page: number): boolean {
   const step = formSteps(definition)[page];
-  return step !== undefined && fieldsOfStep(definition, step).some((f) => f.type === 'file');
+  return step !== undefined && stepAsksForFiles(definition, step);
 }
 
 export interface FormPage {

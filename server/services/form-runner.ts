@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import {
-  fieldsOfStep,
   formSteps,
+  stepAsksForFiles,
   routedMunicipality,
   validateAll,
   validateStep,
@@ -119,7 +119,7 @@ export function formRunnerService(deps: {
     if (step === undefined) return { ok: false, status: 404, problems: [] };
     const previous = JSON.parse(app.form_data) as Answers;
     // Files are counted only for a page that asks for them.
-    const asksForFiles = fieldsOfStep(definition, step).some((f) => f.type === 'file');
+    const asksForFiles = stepAsksForFiles(definition, step);
     const result = validateStep(definition, step, submitted, previous, {
       today: today(),
       documentCounts: asksForFiles ? await deps.documentCounts(app.id) : {},

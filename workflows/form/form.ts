@@ -28,6 +28,11 @@ export function fieldsOfStep(definition: ServiceDefinition, step: number): Field
   return definition.fields.filter((f) => f.step === step);
 }
 
+/** True when a page has a file field (its files are counted, and need an application to belong to). */
+export function stepAsksForFiles(definition: ServiceDefinition, step: number): boolean {
+  return fieldsOfStep(definition, step).some((f) => f.type === 'file');
+}
+
 export interface StepResult {
   /** Every answer after this page: the page's valid values merged in, hidden ones removed. */
   answers: Answers;
