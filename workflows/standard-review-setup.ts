@@ -4,6 +4,8 @@
  * the context bookkeeping and the guards.
  */
 import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { CLEARANCE_BODY_KEYS } from './catalogue.js';
 import type {
   Localized,
   PublicStatus,
@@ -146,3 +148,45 @@ export const notify = (template: string, to: Recipient) => ({
   type: 'notify' as const,
   params: { template, to },
 });
+
+export const standardReviewOptionsSchema = z.strictObject({
+  /** under_review → inspection_scheduled → passed / failed, back to under_review. */
+  siteInspection: z.boolean().optional(),
+  /** Other authorities, each giving or declining its clearance in a parallel state. */
+  clearances: z.array(z.enum(CLEARANCE_BODY_KEYS)).optional(),
+  /** After approval the applicant pays the fee before the application completes. */
+  fee: z.boolean().optional(),
+  /** After approval the municipality pays an amount out (refunds, compensation). */
+  payout: z.boolean().optional(),
+  /** Issue a certificate when the application is finally accepted. */
+  certificate: z.boolean().optional(),
+  /** Assign a municipal account number when the application is finally accepted. */
+  accountNumber: z.boolean().optional(),
+});
+export type StandardReviewOptions = z.input<typeof standardReviewOptionsSchema>;
+
+/** Declaration order is the order of the applicant's guide steps: keep the happy path first. */
+const STATE_ORDER = [
+  'draft',
+  'submitted',
+  'under_review',
+  'info_requested',
+  'inspection_scheduled',
+  'clearances',
+  'awaiting_payment',
+  'payout_pending',
+  'accepted',
+  'completed',
+  'rejected',
+  'query_raised',
+  'rejection_upheld',
+  'rejection_final',
+  'withdrawn',
+  'discarded',
+];
+
+export function orderStates(states: Record<string, StateConfig>): Record<string, StateConfig> {
+  return Object.fromEntries(
+    STATE_ORDER.filter((key) => key in states).map((key) => [key, states[key] as StateConfig]),
+  );
+}

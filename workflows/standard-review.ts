@@ -9,15 +9,9 @@
  * - side effects are named actions with params, so `transition()` returns them unexecuted;
  * - no `after` timers: deadlines are declared in state meta and stored as rows by the server.
  */
-import { z } from 'zod';
-import { CLEARANCE_BODIES, CLEARANCE_BODY_KEYS, type ClearanceBody } from './catalogue.js';
-import {
-  EVENT_LABELS,
-  GUIDE_STEPS,
-  INPUT_LABELS,
-  STATE_LABELS,
-  clearanceEventLabel,
-} from './standard-review-labels.js';
+import type { z } from 'zod';
+import { clearanceStates } from './standard-review-clearances.js';
+import { EVENT_LABELS, GUIDE_STEPS, INPUT_LABELS, STATE_LABELS } from './standard-review-labels.js';
 import {
   APPLICANT,
   APPLICANT_OR_COUNTER,
@@ -32,25 +26,14 @@ import {
   base,
   meta,
   notify,
+  orderStates,
+  standardReviewOptionsSchema,
+  type StandardReviewOptions,
   type StateConfig,
 } from './standard-review-setup.js';
 import type { Workflow, WorkflowBuildContext, WorkflowFactory } from './types.js';
 
-export const standardReviewOptionsSchema = z.strictObject({
-  /** under_review → inspection_scheduled → passed / failed, back to under_review. */
-  siteInspection: z.boolean().optional(),
-  /** Other authorities, each giving or declining its clearance in a parallel state. */
-  clearances: z.array(z.enum(CLEARANCE_BODY_KEYS)).optional(),
-  /** After approval the applicant pays the fee before the application completes. */
-  fee: z.boolean().optional(),
-  /** After approval the municipality pays an amount out (refunds, compensation). */
-  payout: z.boolean().optional(),
-  /** Issue a certificate when the application is finally accepted. */
-  certificate: z.boolean().optional(),
-  /** Assign a municipal account number when the application is finally accepted. */
-  accountNumber: z.boolean().optional(),
-});
-export type StandardReviewOptions = z.input<typeof standardReviewOptionsSchema>;
+export { standardReviewOptionsSchema, type StandardReviewOptions } from './standard-review-setup.js';
 
 export function standardReview(rawOptions: StandardReviewOptions = {}): WorkflowFactory {
   const options = standardReviewOptionsSchema.parse(rawOptions);
@@ -311,84 +294,4 @@ function buildStandardReview(
     states: orderStates(states),
   });
   return { kind: 'standard-review', options: { ...options }, machine };
-}
-
-/** One region per authority; any decline returns the file to the reviewer with the decline recorded. */
-function clearanceStates(
-  machineId: string,
-  bodies: ClearanceBody[],
-  shared: NonNullable<StateConfig['on']>,
-): StateConfig {
-  const regions: Record<string, StateConfig> = {};
-  for (const body of bodies) {
-    const bodyLabel = CLEARANCE_BODIES.find((b) => b.key === body)?.label ?? { ar: body, en: body };
-    const params = { department: body };
-    regions[body] = {
-      initial: 'pending',
-      meta: meta('in_review', bodyLabel, 'running'),
-      states: {
-        pending: {
-          meta: meta('in_review', STATE_LABELS.clearance_pending, 'running'),
-          on: {
-            APPROVE_CLEARANCE: {
-              target: 'given',
-              guard: { type: 'forBody', params: { body } },
-              meta: allowed(STAFF, clearanceEventLabel('APPROVE_CLEARANCE', bodyLabel), { params }),
-              actions: [{ type: 'recordClearance', params: { body, status: 'approved' } }],
-            },
-            DECLINE_CLEARANCE: {
-              target: `#${machineId}.under_review`,
-              guard: { type: 'forBody', params: { body } },
-              meta: allowed(STAFF, clearanceEventLabel('DECLINE_CLEARANCE', bodyLabel), {
-                params,
-                requiresComment: true,
-              }),
-              actions: [
-                { type: 'recordClearance', params: { body, status: 'declined' } },
-                notify('clearance_declined', 'department'),
-              ],
-            },
-          },
-        },
-        given: { type: 'final', meta: meta('in_review', STATE_LABELS.clearance_given, 'running') },
-      },
-    };
-  }
-  return {
-    type: 'parallel',
-    meta: meta('in_review', STATE_LABELS.clearances, 'running', {
-      timers: [SLA_TIMER],
-      guide: GUIDE_STEPS.clearances,
-    }),
-    entry: [{ type: 'openClearances', params: { bodies } }],
-    on: shared,
-    onDone: { target: 'under_review', meta: allowed(SYSTEM, EVENT_LABELS.CLEARANCES_COMPLETE) },
-    states: regions,
-  };
-}
-
-/** Declaration order is the order of the applicant's guide steps: keep the happy path first. */
-const STATE_ORDER = [
-  'draft',
-  'submitted',
-  'under_review',
-  'info_requested',
-  'inspection_scheduled',
-  'clearances',
-  'awaiting_payment',
-  'payout_pending',
-  'accepted',
-  'completed',
-  'rejected',
-  'query_raised',
-  'rejection_upheld',
-  'rejection_final',
-  'withdrawn',
-  'discarded',
-];
-
-function orderStates(states: Record<string, StateConfig>): Record<string, StateConfig> {
-  return Object.fromEntries(
-    STATE_ORDER.filter((key) => key in states).map((key) => [key, states[key] as StateConfig]),
-  );
 }
