@@ -16,9 +16,10 @@
  *   nofile  one portal submission is what a resident's browser POSTs: POST /services/:slug/apply
  *           with the two fields (the form's only page; it makes the draft), then
  *           POST /applications/:id/submit.
- *   file    the first page has the file field, so the draft comes first: POST /services/:slug/apply
- *           (draft), POST /applications/:id/documents (multipart, the 100 KB PDF: clamd scan, file
- *           write + fsync, document row), POST /applications/:id/form/0, POST …/submit.
+ *   file    the same page with its file field: POST /services/:slug/apply as multipart with the two
+ *           fields and the 100 KB PDF (clamd scan, file write + fsync; the draft and its document
+ *           row in one transaction), then POST …/submit. Before run 8: four requests (an empty
+ *           draft, the documents page's upload, the page, submit).
  *   submit  the portal's submit step alone (POST /applications/:id/submit), on drafts prepared
  *           beforehand with the two fields saved, against the no-file floor.
  * Redirects are not followed: no page rendering is timed. Memory and CPU of each target process are
@@ -40,7 +41,7 @@ import { summarize, table } from './support/stats.js';
 import { TWO_FIELD_ANSWERS, TWO_FIELDS, TWO_FIELDS_AND_PDF } from './support/bench-services.js';
 import { HttpClient, expectRedirect, keepAliveAgent } from './support/http-client.js';
 import { runLoad, startTarget, type LoadResult, type StepTimer, type Target } from './support/load.js';
-import { createResidents, saveFirstPage, signIn, startDraft, submit } from './support/portal-flow.js';
+import { createResidents, saveFirstPage, signIn, submit } from './support/portal-flow.js';
 import type { UsageReport } from './support/target-ipc.js';
 import { freePort } from './support/server-process.js';
 
@@ -149,36 +150,16 @@ async function preparePortal(variant: Variant, dir: string, count: number): Prom
     await work();
   };
 
-  /** apply → [upload] → page: a draft ready to submit. */
+  /** The form's only page, saved from the guide's "Start" (with the PDF for the file variant). */
   async function draft(c: number, time: StepTimer): Promise<number> {
     const { client, csrf } = sessions[c]!;
+    const files =
+      variant === 'file'
+        ? [{ field: 'attachmentFile', filename: 'attachment.pdf', contentType: 'application/pdf', data: PDF }]
+        : [];
     let id = 0;
-    if (variant !== 'file') {
-      // The form's only page, saved from the guide's "Start": the draft is made with the answers.
-      await time('page', async () => {
-        id = await saveFirstPage(client, definition.slug, csrf, TWO_FIELD_ANSWERS, /\/check$/);
-      });
-      return id;
-    }
-    // A first page with a file field: the draft first, for the file to belong to.
-    await time('apply', async () => {
-      id = await startDraft(client, definition.slug, csrf);
-    });
-    await time('upload', async () => {
-      const res = await client.postMultipart(
-        `/applications/${id}/documents`,
-        { _csrf: csrf, requirement: 'attachment' },
-        [{ field: 'files', filename: 'attachment.pdf', contentType: 'application/pdf', data: PDF }],
-      );
-      expectRedirect(res, 'upload', /\/documents/);
-    });
     await time('page', async () => {
-      const res = await client.postForm(`/applications/${id}/form/0`, {
-        _csrf: csrf,
-        action: 'continue',
-        ...TWO_FIELD_ANSWERS,
-      });
-      expectRedirect(res, 'page 0', /\/check$/);
+      id = await saveFirstPage(client, definition.slug, csrf, TWO_FIELD_ANSWERS, /\/check$/, files);
     });
     return id;
   }

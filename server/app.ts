@@ -164,16 +164,18 @@ export function createApp(deps: AppDependencies): Express {
   );
   app.use(accountRoutes(services, config));
   app.use(catalogueRoutes(services));
-  app.use(applyStartRoutes(services));
-  app.use(applyRoutes(services));
-  app.use(myApplicationRoutes(services));
   // The ceiling per file is the largest size any service's requirement allows; each upload is
   // then held to its own requirement's limit.
   const largestMb = Math.max(
     ...services.registry.all().flatMap((d) => d.guide.documents.map((r) => r.maxSizeMb)),
     1,
   );
-  const { parseUpload } = createUploadParser(csrf.afterUpload, { fileSizeBytes: largestMb * 1024 * 1024 });
+  const { parseUpload, parsePageUpload } = createUploadParser(csrf.afterUpload, {
+    fileSizeBytes: largestMb * 1024 * 1024,
+  });
+  app.use(applyStartRoutes(services, parsePageUpload));
+  app.use(applyRoutes(services, parsePageUpload));
+  app.use(myApplicationRoutes(services));
   app.use(documentRoutes(services, parseUpload));
   app.use(noticeRoutes(services));
   app.use(backofficeRoutes(services));

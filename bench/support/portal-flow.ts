@@ -4,7 +4,7 @@ import { hashPassword } from '../../server/security/passwords.js';
 import { formSteps } from '../../workflows/form/form.js';
 import type { ServiceDefinition } from '../../workflows/types.js';
 import { pageBody } from '../../test/support/answers.js';
-import { csrfFrom, expectRedirect, type HttpClient } from './http-client.js';
+import { csrfFrom, expectRedirect, type HttpClient, type UploadFile } from './http-client.js';
 
 /** What the applicant flow scripts need of the portal: residents, sign-in, the apply steps. */
 
@@ -75,8 +75,8 @@ export async function startDraft(client: HttpClient, slug: string, csrf: string)
 }
 
 /**
- * POST /services/:slug/apply with the first page's answers (what the guide's "Start" leads to for a
- * service whose first page has no file): the draft is made with them. Returns its id.
+ * POST /services/:slug/apply with the first page's answers, and its files when it has file fields
+ * (multipart, as the page's form sends them): the draft is made with them. Returns its id.
  */
 export async function saveFirstPage(
   client: HttpClient,
@@ -84,9 +84,13 @@ export async function saveFirstPage(
   csrf: string,
   answers: Record<string, string>,
   next: RegExp,
+  files: UploadFile[] = [],
 ): Promise<number> {
+  const fields = { _csrf: csrf, action: 'continue', ...answers };
   const location = expectRedirect(
-    await client.postForm(`/services/${slug}/apply`, { _csrf: csrf, action: 'continue', ...answers }),
+    files.length > 0
+      ? await client.postMultipart(`/services/${slug}/apply`, fields, files)
+      : await client.postForm(`/services/${slug}/apply`, fields),
     `first page of ${slug}`,
     next,
   );

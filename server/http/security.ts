@@ -34,7 +34,7 @@ export function securityHeaders(config: Config): RequestHandler {
   });
 }
 
-function isMultipart(contentType: string | undefined): boolean {
+export function isMultipart(contentType: string | undefined): boolean {
   return (contentType ?? '').toLowerCase().startsWith('multipart/form-data');
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { HttpError } from './errors.js';
+import { isMultipart } from './security.js';
 import type { DownloadableDocument, IncomingFile } from '../services/documents.js';
 
 /**
@@ -93,7 +94,25 @@ export function createUploadParser(afterUpload: RequestHandler, limits: Partial<
     };
   }
 
-  return { parseUpload, limits: l };
+  /**
+   * For a form page whose form may carry files (`enctype="multipart/form-data"`): files in any
+   * field, which the route matches against the page's file fields. A body that is not multipart
+   * passes untouched (its CSRF token was checked with every other form).
+   */
+  const parseAny = upload.any();
+  const parsePageUpload: RequestHandler = (req, res, next) => {
+    // The same test as the CSRF check's, so a multipart body skipped there is always checked here.
+    if (!isMultipart(req.get('content-type'))) return next();
+    void parseAny(req, res, (err?: unknown) => {
+      if (err) {
+        next(uploadError(err));
+        return;
+      }
+      void afterUpload(req, res, next);
+    });
+  };
+
+  return { parseUpload, parsePageUpload, limits: l };
 }
 
 /** The files parsed for one field, in the shape the documents service takes. */

@@ -1,4 +1,4 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { ServiceDefinition } from '../../workflows/types.js';
 import type { Services } from '../services/index.js';
 import { mayApply, prefillFrom } from '../services/form-runner.js';
@@ -6,15 +6,17 @@ import { requireSignIn } from '../http/guards.js';
 import { HttpError } from '../http/errors.js';
 import { formBody } from '../http/form-errors.js';
 import { renderGuide } from './catalogue.js';
-import { goOnFrom, pageAsksForFiles, renderFormPage, submittedValues } from './form-page.js';
+import { registerUploadPath } from '../http/upload-paths.js';
+import { goOnFrom, pageFiles, renderFormPage, submittedValues } from './form-page.js';
+
+registerUploadPath(/^\/services\/[a-z0-9-]+\/apply$/);
 
 /**
  * Starting an application. The guide's "Start" opens the first page of the form; the draft is
- * made when that page is first saved (Continue, or "save and come back later"), so looking at a
- * form makes no empty draft. A service whose first page asks for files starts with a draft at
- * once (its files need an application to belong to): the guide posts to the same address.
+ * made when that page is first saved (Continue, or "save and come back later") with the page's
+ * answers and files, so looking at a form makes no empty draft (decisions 0010 and 0012).
  */
-export function applyStartRoutes(services: Services): Router {
+export function applyStartRoutes(services: Services, parsePageUpload: RequestHandler): Router {
   const router = Router();
   const { forms } = services;
 
@@ -43,7 +45,6 @@ export function applyStartRoutes(services: Services): Router {
   router.get('/services/:slug/apply', requireSignIn, async (req, res, next) => {
     const definition = await startable(req, res, next);
     if (!definition) return;
-    if (pageAsksForFiles(definition, 0)) return res.redirect(303, `/services/${definition.slug}`);
     renderFormPage(res, {
       definition,
       application: null,
@@ -56,21 +57,25 @@ export function applyStartRoutes(services: Services): Router {
     });
   });
 
-  router.post('/services/:slug/apply', requireSignIn, async (req, res, next) => {
+  router.post('/services/:slug/apply', requireSignIn, parsePageUpload, async (req, res, next) => {
     const definition = await startable(req, res, next);
     if (!definition) return;
     const body = formBody(req);
     const pageSent = body.action === 'continue' || body.action === 'save';
-    if (!pageSent || pageAsksForFiles(definition, 0)) {
+    if (!pageSent) {
+      // An empty draft, as before the first page could be sent here (kept for anything that posts so).
       const draft = await forms.start(definition, res.locals.user!);
       return res.redirect(303, `/applications/${draft.id}/form/0`);
     }
     const submitted = submittedValues(definition, 0, body);
-    const result = await forms.startWithFirstPage(definition, res.locals.user!, submitted, {
+    const user = res.locals.user!;
+    const result = await forms.startWithFirstPage(definition, user, submitted, {
       partial: body.action === 'save',
+      files: pageFiles(req, definition, 0, user.id),
     });
     if (!result.ok) {
-      // Nothing is stored; what the person typed comes back into the form.
+      // Nothing is stored; what the person typed comes back into the form (files must be chosen again).
+      res.status(result.status);
       return renderFormPage(res, {
         definition,
         application: null,

@@ -10,11 +10,15 @@ import { HttpError } from '../http/errors.js';
 import { formBody } from '../http/form-errors.js';
 import { addFlash } from '../http/session.js';
 import { ownApplication, type ApplicationLocals } from '../http/own-application.js';
-import { goOnFrom, renderFormPage, shownProblems, submittedValues } from './form-page.js';
+import { goOnFrom, pageFiles, renderFormPage, shownProblems, submittedValues } from './form-page.js';
+import { registerUploadPath } from '../http/upload-paths.js';
 
 type Locals = ApplicationLocals;
 
-export function applyRoutes(services: Services): Router {
+registerUploadPath(/^\/applications\/\d+\/form\/\d+$/);
+
+/** A draft's form pages, its check page, submission and discarding. */
+export function applyRoutes(services: Services, parsePageUpload: RequestHandler): Router {
   const router = Router();
   const { forms } = services;
 
@@ -58,28 +62,39 @@ export function applyRoutes(services: Services): Router {
     await renderPage(req, res, page, JSON.parse(application.form_data) as Answers, []);
   });
 
-  router.post('/applications/:id/form/:page', requireSignIn, own, editableOnly, async (req, res, next) => {
-    const { application, definition } = res.locals as unknown as Locals;
-    const page = Number(req.params.page);
-    if (!Number.isInteger(page) || formSteps(definition)[page] === undefined)
-      return next(new HttpError(404, 'no such page'));
-    const body = formBody(req);
-    const submitted = submittedValues(definition, page, body);
-    const saveOnly = body.action === 'save';
-    const result = await forms.savePage(application, page, submitted, { partial: saveOnly });
-    if (!result.ok) {
-      if (result.status === 409) return next(new HttpError(409, 'changed meanwhile'));
-      // Values kept: what the person typed comes back into the form.
-      return renderPage(
-        req,
-        res,
-        page,
-        { ...(JSON.parse(application.form_data) as Answers), ...submitted },
-        result.problems,
-      );
-    }
-    goOnFrom(req, res, { definition, applicationId: application.id, page, body });
-  });
+  router.post(
+    '/applications/:id/form/:page',
+    requireSignIn,
+    own,
+    editableOnly,
+    parsePageUpload,
+    async (req, res, next) => {
+      const { application, definition } = res.locals as unknown as Locals;
+      const page = Number(req.params.page);
+      if (!Number.isInteger(page) || formSteps(definition)[page] === undefined)
+        return next(new HttpError(404, 'no such page'));
+      const body = formBody(req);
+      const submitted = submittedValues(definition, page, body);
+      const saveOnly = body.action === 'save';
+      const result = await forms.savePage(application, page, submitted, {
+        partial: saveOnly,
+        files: pageFiles(req, definition, page, res.locals.user!.id),
+      });
+      if (!result.ok) {
+        if (result.status === 409) return next(new HttpError(409, 'changed meanwhile'));
+        // Values kept: what the person typed comes back into the form (files must be chosen again).
+        res.status(result.status);
+        return renderPage(
+          req,
+          res,
+          page,
+          { ...(JSON.parse(application.form_data) as Answers), ...submitted },
+          result.problems,
+        );
+      }
+      goOnFrom(req, res, { definition, applicationId: application.id, page, body });
+    },
+  );
 
   router.get('/applications/:id/check', requireSignIn, own, editableOnly, async (_req, res) => {
     await renderCheck(res, []);

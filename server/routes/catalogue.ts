@@ -4,7 +4,6 @@ import type { Services } from '../services/index.js';
 import { HttpError } from '../http/errors.js';
 import { mayApply } from '../services/form-runner.js';
 import { renderDiagram } from '../../workflows/diagram.js';
-import { pageAsksForFiles } from './form-page.js';
 
 /**
  * A service's guide: what it needs, costs and takes, its steps drawn as a diagram, and the button
@@ -24,7 +23,6 @@ export async function renderGuide(
     canApply: user ? mayApply(definition, user) : false,
     available: services.catalogue.enabled(definition.slug),
     refused: options.refused === true,
-    startsWithFiles: pageAsksForFiles(definition, 0),
     diagram: await renderDiagram(definition, {
       lang,
       view: 'applicant',

@@ -11,6 +11,8 @@ import { ADDRESS_PARTS, type FieldProblem } from '../../workflows/form/field-rul
 import type { ServiceDefinition } from '../../workflows/types.js';
 import type { ApplicationRow } from '../../db/repositories/applications.js';
 import type { DocumentRow } from '../../db/repositories/documents.js';
+import type { PageFiles } from '../services/page-files.js';
+import { HttpError } from '../http/errors.js';
 
 /** Reads one page's fields from the body: addresses come as `key.part`, checkboxes as repeated keys. */
 export function submittedValues(definition: ServiceDefinition, page: number, body: Record<string, unknown>) {
@@ -39,10 +41,26 @@ export function shownProblems(res: Response, definition: ServiceDefinition, prob
   });
 }
 
-/** True when a page has a file field: its files need a draft to belong to before it can be shown. */
-export function pageAsksForFiles(definition: ServiceDefinition, page: number): boolean {
+/**
+ * The files sent with a page, per file field of that page (the input's name is the field's key).
+ * A file in any other field is a bad request: nothing the page offered.
+ */
+export function pageFiles(req: Request, definition: ServiceDefinition, page: number, by: number): PageFiles {
   const step = formSteps(definition)[page];
-  return step !== undefined && stepAsksForFiles(definition, step);
+  const fields = step === undefined ? [] : fieldsOfStep(definition, step).filter((f) => f.type === 'file');
+  const sent = Array.isArray(req.files) ? req.files : [];
+  const unknown = sent.find((f) => !fields.some((field) => field.key === f.fieldname));
+  if (unknown) throw new HttpError(400, 'a file for a field this page does not have');
+  return {
+    by,
+    entries: fields.flatMap((field) => {
+      const requirement = definition.guide.documents.find((d) => d.key === field.document);
+      const files = sent
+        .filter((f) => f.fieldname === field.key && f.size > 0)
+        .map((f) => ({ originalName: f.originalname, buffer: f.buffer }));
+      return requirement ? [{ field: field.key, requirement, files }] : [];
+    }),
+  };
 }
 
 export interface FormPage {
@@ -58,14 +76,17 @@ export interface FormPage {
   returnTo: '' | 'check';
 }
 
-/** One page of a service's form; with problems the title starts with "Error:" and the status is 400. */
+/**
+ * One page of a service's form; with problems the title starts with "Error:" and the status is 400
+ * (or the refusal's own status, 413, 415, 422 or 503, when the route set one for a file).
+ */
 export function renderFormPage(res: Response, input: FormPage): void {
   const { definition, page, answers, problems } = input;
   const steps = formSteps(definition);
   const step = steps[page]!;
   const errors = shownProblems(res, definition, problems);
   const heading = res.locals.pick(definition.name);
-  if (errors.length > 0) res.status(400);
+  if (errors.length > 0 && res.statusCode < 400) res.status(400);
   res.render('apply/page', {
     title: `${errors.length ? res.locals.t('errors.titlePrefix') : ''}${heading} – ${res.locals.t('apply.pageOf', { page: page + 1, pages: steps.length })}`,
     heading,
@@ -82,6 +103,7 @@ export function renderFormPage(res: Response, input: FormPage): void {
     documents: input.documents,
     action: input.action,
     returnTo: input.returnTo,
+    multipart: stepAsksForFiles(definition, step),
   });
 }
 

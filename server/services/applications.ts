@@ -27,21 +27,24 @@ export function applicationsService(deps: {
   const { db, registry, clock } = deps;
   const repo = applicationsRepository(db);
 
-  async function createDraft(input: {
-    serviceSlug: string;
-    applicantId: number;
-    createdBy?: number | null;
-    channel?: Channel;
-    municipality?: string | null;
-    formData?: Record<string, unknown>;
-  }): Promise<ApplicationRow> {
+  async function createDraft(
+    input: {
+      serviceSlug: string;
+      applicantId: number;
+      createdBy?: number | null;
+      channel?: Channel;
+      municipality?: string | null;
+      formData?: Record<string, unknown>;
+    },
+    trx: Knex = db,
+  ): Promise<ApplicationRow> {
     const definition = registry.latest(input.serviceSlug);
     if (!definition) throw new Error(`unknown service ${input.serviceSlug}`);
     if (deps.enabled && !deps.enabled(definition.slug)) throw new ServiceDisabledError(definition.slug);
     const snapshot: PersistedSnapshot = initialSnapshot(definition, { applicantId: input.applicantId });
     const where = describeState(definition, snapshot);
     const now = clock.now();
-    return repo.insert(db, {
+    return repo.insert(trx, {
       reference: null,
       service_slug: definition.slug,
       service_version: definition.version,

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { securityEvent } from '../logger.js';
 import { publicDir } from '../paths.js';
 import type { MalwareScanner } from './malware-scanner.js';
+import { isInside, removeQuietly, syncDirectory, writeDurably } from './durable-files.js';
 import {
   detectDocumentType,
   EXTENSIONS,
@@ -35,10 +36,34 @@ export interface AcceptInput {
   uploadedBy: number;
 }
 
+/** What `screen` takes: the application is null for a first page whose draft is not made yet. */
+export type ScreenInput = Omit<AcceptInput, 'applicationId'> & { applicationId: number | null };
+
 export type RefusalCode = 'too_large' | 'too_many' | 'type_not_allowed' | 'infected' | 'scanner_unavailable';
 
-export type AcceptResult =
-  { ok: true; documents: DocumentRow[] } | { ok: false; status: 413 | 415 | 422 | 503; code: RefusalCode };
+export interface Refusal {
+  ok: false;
+  status: 413 | 415 | 422 | 503;
+  code: RefusalCode;
+}
+
+export type AcceptResult = { ok: true; documents: DocumentRow[] } | Refusal;
+
+/** A file that passed every check for its requirement, not yet written. */
+export interface ScreenedFile extends IncomingFile {
+  requirement: DocumentRequirement;
+  type: DocumentType;
+}
+
+export type ScreenResult = { ok: true; files: ScreenedFile[] } | Refusal;
+
+/** Files written to UPLOAD_DIR and the rows that will record them (without their application). */
+export interface WrittenFiles {
+  paths: string[];
+  rows: Omit<NewDocument, 'application_id'>[];
+  /** Each requirement's file limit, checked again when the rows are recorded. */
+  maxFiles: Record<string, number>;
+}
 
 export interface DownloadableDocument {
   id: number;
@@ -48,44 +73,6 @@ export interface DownloadableDocument {
   originalName: string;
   sizeBytes: number;
   sha256: string;
-}
-
-function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
-
-/** Writes a file durably: exclusive create, contents, fsync, close. */
-async function writeDurably(file: string, data: Buffer): Promise<void> {
-  const handle = await fs.open(file, 'wx', 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Makes a directory's entries (a created or removed file name) durable. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function removeQuietly(files: string[]): Promise<string[]> {
-  const failed: string[] = [];
-  for (const file of files) {
-    try {
-      await fs.unlink(file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') failed.push(file);
-    }
-  }
-  return failed;
 }
 
 export interface DocumentsDependencies {
@@ -110,9 +97,13 @@ export function documentsService(deps: DocumentsDependencies) {
     return path.join(uploadDir, storedName);
   }
 
-  async function accept(input: AcceptInput): Promise<AcceptResult> {
+  /**
+   * Checks files for one requirement without writing anything: how many, how big, malware (first,
+   * so malware is reported as such whatever its type), then the type from the bytes.
+   */
+  async function screen(input: ScreenInput): Promise<ScreenResult> {
     const { requirement, files } = input;
-    if (files.length === 0) return { ok: true, documents: [] };
+    if (files.length === 0) return { ok: true, files: [] };
 
     // 1. How many.
     if (input.existingCount + files.length > requirement.maxFiles) {
@@ -146,56 +137,93 @@ export function documentsService(deps: DocumentsDependencies) {
       }
     }
 
-    // 4. What it is, from its bytes (after the scan, so malware is reported as such whatever its type).
-    const types: DocumentType[] = [];
+    // 4. What it is, from its bytes.
+    const screened: ScreenedFile[] = [];
     for (const file of files) {
       const type = detectDocumentType(file.buffer);
       if (!type || !requirement.types.includes(type)) {
         return { ok: false, status: 415, code: 'type_not_allowed' };
       }
-      types.push(type);
+      screened.push({ ...file, requirement, type });
     }
-    // 5. Write under generated names, durably, then record the rows in one transaction.
+    return { ok: true, files: screened };
+  }
+
+  /**
+   * Writes screened files under generated names, durably (each file, then the directory). Nothing
+   * refers to them until `record` runs in a transaction; whoever writes them discards them if that
+   * transaction does not commit.
+   */
+  async function write(files: ScreenedFile[], uploadedBy: number): Promise<WrittenFiles> {
+    const written: WrittenFiles = { paths: [], rows: [], maxFiles: {} };
+    if (files.length === 0) return written;
     await fs.mkdir(uploadDir, { recursive: true, mode: 0o700 });
     const now = clock.now();
-    const written: string[] = [];
-    const rows: NewDocument[] = [];
     try {
-      for (const [i, file] of files.entries()) {
-        const type = types[i]!;
-        const storedName = `${randomBytes(16).toString('hex')}.${EXTENSIONS[type]}`;
+      for (const file of files) {
+        const storedName = `${randomBytes(16).toString('hex')}.${EXTENSIONS[file.type]}`;
         const target = pathOf(storedName);
         await writeDurably(target, file.buffer);
-        written.push(target);
-        rows.push({
-          application_id: input.applicationId,
-          requirement_key: requirement.key,
+        written.paths.push(target);
+        written.maxFiles[file.requirement.key] = file.requirement.maxFiles;
+        written.rows.push({
+          requirement_key: file.requirement.key,
           stored_name: storedName,
-          original_name: sanitiseFileName(file.originalName, EXTENSIONS[type]),
-          media_type: MEDIA_TYPES[type],
+          original_name: sanitiseFileName(file.originalName, EXTENSIONS[file.type]),
+          media_type: MEDIA_TYPES[file.type],
           size_bytes: file.buffer.length,
           sha256: createHash('sha256').update(file.buffer).digest('hex'),
-          uploaded_by: input.uploadedBy,
+          uploaded_by: uploadedBy,
           created_at: now,
         });
       }
       await syncDirectory(uploadDir);
-      const outcome = await db.transaction(async (trx) => {
-        if (!(await repo.lockApplication(trx, input.applicationId))) {
-          throw new Error(`application ${input.applicationId} does not exist`);
-        }
-        const stored = await repo.countFor(input.applicationId, requirement.key, trx);
-        if (stored + files.length > requirement.maxFiles) return 'too_many' as const;
-        return repo.insertMany(trx, rows);
-      });
+    } catch (err) {
+      await discard(written.paths);
+      throw err;
+    }
+    return written;
+  }
+
+  /**
+   * Records written files as the application's documents in the caller's transaction, counting
+   * again under the application's lock: 'too_many' when another upload got there first.
+   */
+  async function record(
+    trx: Knex.Transaction,
+    applicationId: number,
+    written: WrittenFiles,
+  ): Promise<DocumentRow[] | 'too_many'> {
+    if (written.rows.length === 0) return [];
+    if (!(await repo.lockApplication(trx, applicationId))) {
+      throw new Error(`application ${applicationId} does not exist`);
+    }
+    for (const [key, maxFiles] of Object.entries(written.maxFiles)) {
+      const adding = written.rows.filter((r) => r.requirement_key === key).length;
+      if ((await repo.countFor(applicationId, key, trx)) + adding > maxFiles) return 'too_many';
+    }
+    return repo.insertMany(
+      trx,
+      written.rows.map((row) => ({ ...row, application_id: applicationId })),
+    );
+  }
+
+  /** Screens, writes and records one requirement's files (the documents page's upload). */
+  async function accept(input: AcceptInput): Promise<AcceptResult> {
+    const screened = await screen(input);
+    if (!screened.ok) return screened;
+    if (screened.files.length === 0) return { ok: true, documents: [] };
+    const written = await write(screened.files, input.uploadedBy);
+    try {
+      const outcome = await db.transaction((trx) => record(trx, input.applicationId, written));
       if (outcome === 'too_many') {
-        await discard(written);
+        await discard(written.paths);
         return { ok: false, status: 413, code: 'too_many' };
       }
       return { ok: true, documents: outcome };
     } catch (err) {
       // No orphans: whatever was written for a refused or failed upload goes again.
-      await discard(written);
+      await discard(written.paths);
       throw err;
     }
   }
@@ -259,7 +287,7 @@ export function documentsService(deps: DocumentsDependencies) {
     return repo.countFor(applicationId, requirementKey);
   }
 
-  return { accept, list, remove, openForDownload, countFor, uploadDir };
+  return { accept, screen, write, record, discard, list, remove, openForDownload, countFor, uploadDir };
 }
 
 export type DocumentsService = ReturnType<typeof documentsService>;

@@ -17,6 +17,14 @@ import type { Clock } from '../clock.js';
 import type { ApplicationsService } from './applications.js';
 import type { ApplyEvent } from './apply-event.js';
 import { newReference } from './reference.js';
+import {
+  chooseAgain,
+  saveWithFiles,
+  screenPageFiles,
+  tooManyProblems,
+  type DocumentsForPages,
+  type PageFiles,
+} from './page-files.js';
 
 /** States in which the applicant may change answers and documents: drafting, and answering a request for information. */
 export const EDITABLE_STATES = ['draft', 'info_requested'];
@@ -62,6 +70,7 @@ export function formRunnerService(deps: {
   applications: ApplicationsService;
   applyEvent: ApplyEvent;
   documentCounts: (applicationId: number) => Promise<Record<string, number>>;
+  documents: DocumentsForPages;
 }) {
   const { db, registry, clock, calendar } = deps;
   const today = () => localDate(clock.now(), calendar);
@@ -82,37 +91,53 @@ export function formRunnerService(deps: {
 
   /**
    * Saves the first page of an application that has no draft yet: the draft is made with the page's
-   * answers (or, with `partial`, what is valid of them), so opening a form and leaving it makes
-   * nothing. Invalid answers store nothing. Only for a first page without file fields: files need a
-   * draft to belong to before they are uploaded.
+   * answers (or, with `partial`, what is valid of them) and the page's files, so opening a form and
+   * leaving it makes nothing. A refused file or (without `partial`) a mistake stores nothing.
    */
   async function startWithFirstPage(
     definition: ServiceDefinition,
     user: UserRow,
     submitted: Record<string, unknown>,
-    options: { partial?: boolean } = {},
+    options: { partial?: boolean; files?: PageFiles } = {},
   ): Promise<RunnerResult<ApplicationRow>> {
     const step = formSteps(definition)[0]!;
+    const files = await screenPageFiles(deps.documents, null, {}, options.files);
+    if (!files.ok) return files;
     const result = validateStep(definition, step, submitted, prefillFrom(definition, user), {
       today: today(),
+      documentCounts: files.counts,
     });
     if (result.problems.length > 0 && !options.partial)
-      return { ok: false, status: 400, problems: result.problems };
-    const draft = await deps.applications.createDraft({
-      serviceSlug: definition.slug,
-      applicantId: user.id,
-      formData: result.answers,
-      municipality: routedMunicipality(definition, result.answers),
+      return { ok: false, status: 400, problems: [...result.problems, ...chooseAgain(files.chosen)] };
+    const draftOf = (trx?: Knex.Transaction) =>
+      deps.applications.createDraft(
+        {
+          serviceSlug: definition.slug,
+          applicantId: user.id,
+          formData: result.answers,
+          municipality: routedMunicipality(definition, result.answers),
+        },
+        trx,
+      );
+    if (files.screened.length === 0) return { ok: true, value: await draftOf() };
+    const draft = await saveWithFiles(db, deps.documents, files.screened, options.files!.by, async (trx) => {
+      const created = await draftOf(trx);
+      return { applicationId: created.id, value: created };
     });
-    return { ok: true, value: draft };
+    if (draft === 'too_many')
+      return { ok: false, status: 413, problems: tooManyProblems(options.files, files.chosen) };
+    return { ok: true, value: draft! };
   }
 
-  /** Validates a page; valid answers are stored (also when `partial`, for "save and come back later"). */
+  /**
+   * Validates a page; valid answers are stored (also when `partial`, for "save and come back later")
+   * together with the page's files, which are screened first: a refused file stores nothing.
+   */
   async function savePage(
     app: ApplicationRow,
     page: number,
     submitted: Record<string, unknown>,
-    options: { partial?: boolean } = {},
+    options: { partial?: boolean; files?: PageFiles } = {},
   ): Promise<RunnerResult<Answers>> {
     const definition = definitionOf(app);
     const step = formSteps(definition)[page];
@@ -120,23 +145,40 @@ export function formRunnerService(deps: {
     const previous = JSON.parse(app.form_data) as Answers;
     // Files are counted only for a page that asks for them.
     const asksForFiles = stepAsksForFiles(definition, step);
+    const stored = asksForFiles ? await deps.documentCounts(app.id) : {};
+    const files = await screenPageFiles(
+      deps.documents,
+      app.id,
+      stored,
+      asksForFiles ? options.files : undefined,
+    );
+    if (!files.ok) return files;
     const result = validateStep(definition, step, submitted, previous, {
       today: today(),
-      documentCounts: asksForFiles ? await deps.documentCounts(app.id) : {},
+      documentCounts: files.counts,
     });
     if (result.problems.length > 0 && !options.partial)
-      return { ok: false, status: 400, problems: result.problems };
-    const stored = await db('applications')
-      .where({ id: app.id, version: app.version })
-      .whereIn('state', EDITABLE_STATES)
-      .update({
-        form_data: JSON.stringify(result.answers),
-        // Routing is decided while drafting; answering a request for information does not move it.
-        ...(app.status === 'draft' ? { municipality: routedMunicipality(definition, result.answers) } : {}),
-        updated_at: clock.now(),
-        version: app.version + 1,
-      });
-    if (stored !== 1) return { ok: false, status: 409, problems: [] };
+      return { ok: false, status: 400, problems: [...result.problems, ...chooseAgain(files.chosen)] };
+    const update = async (trx: Knex) =>
+      (await trx('applications')
+        .where({ id: app.id, version: app.version })
+        .whereIn('state', EDITABLE_STATES)
+        .update({
+          form_data: JSON.stringify(result.answers),
+          // Routing is decided while drafting; answering a request for information does not move it.
+          ...(app.status === 'draft' ? { municipality: routedMunicipality(definition, result.answers) } : {}),
+          updated_at: clock.now(),
+          version: app.version + 1,
+        })) === 1;
+    const saved =
+      files.screened.length === 0
+        ? await update(db)
+        : await saveWithFiles(db, deps.documents, files.screened, options.files!.by, async (trx) =>
+            (await update(trx)) ? { applicationId: app.id, value: true } : null,
+          );
+    if (saved === 'too_many')
+      return { ok: false, status: 413, problems: tooManyProblems(options.files, files.chosen) };
+    if (saved !== true) return { ok: false, status: 409, problems: [] };
     return { ok: true, value: result.answers };
   }
 

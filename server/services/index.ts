@@ -109,6 +109,7 @@ export function createServices(deps: Dependencies) {
         }
         return counts;
       },
+      documents,
     }),
     documents,
     scanner,

@@ -157,36 +157,24 @@ describe('The resident journey in a real browser', () => {
       await shot('3-form-address');
       await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
 
-      // Page 3: the documents, uploaded on the documents page.
+      // Page 3: the documents, chosen on the page itself and sent with its form.
       await page.waitForURL(/\/form\/2$/);
       await axe('form page 3 (documents)');
       await page
-        .getByRole('link', { name: t('apply.manageDocuments') })
-        .first()
-        .click();
-      await page.waitForURL(/\/documents#upload-cprCopy$/);
-      await axe('documents');
-      for (const [key, file] of Object.entries(files)) {
-        const section = page.locator(`#upload-${key}`);
-        await section.locator('input[type=file]').setInputFiles(file);
-        await section.getByRole('button', { name: t('documents.upload') }).click();
-        // Listed once stored, with a link to download it.
-        await section.getByRole('link', { name: path.basename(file), exact: true }).waitFor();
-        expect(page.url()).to.match(new RegExp(`/documents#upload-${key}$`));
-      }
-      expect(await page.getByRole('status').first().textContent()).to.contain(t('documents.uploaded'));
-      await axe('documents after uploading');
+        .getByLabel(lang === 'ar' ? 'البطاقة الذكية' : 'Smart card', { exact: true })
+        .setInputFiles(files.cprCopy);
+      await page
+        .getByLabel(lang === 'ar' ? 'عقد الإيجار أو وثيقة الملكية' : 'Lease or title deed', { exact: true })
+        .setInputFiles(files.tenancyProof);
       await shot('4-documents');
-      await page.getByRole('link', { name: t('documents.backToForm') }).click();
-      await page.waitForURL(/\/form\/2$/);
-      expect(await page.locator('main').textContent())
-        .to.contain('smart-card.pdf')
-        .and.contain('lease.pdf');
       await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
 
       // Check your answers, then submit.
       await page.waitForURL(/\/check$/);
       await axe('check your answers');
+      expect(await page.locator('main').textContent())
+        .to.contain('smart-card.pdf')
+        .and.contain('lease.pdf');
       const answers = await page.locator('dl.answers').allTextContents();
       expect(answers.join(' '))
         .to.contain(person.name)

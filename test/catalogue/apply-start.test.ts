@@ -1,55 +1,16 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { createTestContext, dbLabel, sharedRegistry, type TestContext } from '../support/context.js';
+import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
 import { agentFor, csrfFrom, signIn, signUpResident, VALID_PASSWORD, type Agent } from '../support/http.js';
 import { makeStaff } from '../support/people.js';
 import { pageBody } from '../support/answers.js';
-import { defineService } from '../../workflows/define-service.js';
-import { standardReview } from '../../workflows/standard-review.js';
-import { createRegistry } from '../../workflows/registry.js';
-
-const text = (ar: string, en: string) => ({ ar, en });
-
-/** A service whose first page asks for a file: it still starts with a draft at once. */
-const FILE_FIRST = defineService({
-  slug: 'file-first-test',
-  version: 1,
-  name: text('خدمة تبدأ بملف', 'A service that starts with a file'),
-  summary: text('للاختبار.', 'For tests.'),
-  description: text('للاختبار.', 'For tests.'),
-  category: 'complaints',
-  applicants: ['resident'],
-  department: 'customer-services',
-  workflow: standardReview(),
-  guide: {
-    documents: [
-      {
-        key: 'photo',
-        label: text('صورة', 'Photo'),
-        required: true,
-        types: ['pdf'],
-        maxSizeMb: 1,
-        maxFiles: 1,
-      },
-    ],
-    fee: { amount: 0 },
-    slaDays: 5,
-    queryWindowDays: 5,
-  },
-  fields: [
-    { key: 'subject', type: 'text', step: 0, maxLength: 120, label: text('الموضوع', 'Subject') },
-    { key: 'photo', type: 'file', step: 0, document: 'photo', label: text('صورة', 'Photo') },
-  ],
-});
 
 describe(`Starting an application: the draft is made when the first page is saved (${dbLabel})`, () => {
   let ctx: TestContext;
   let agent: Agent;
   const SLUG = 'residence-certificate';
   beforeEach(async () => {
-    ctx = await createTestContext({
-      registry: createRegistry([...(await sharedRegistry()).all(), FILE_FIRST]),
-    });
+    ctx = await createTestContext();
     agent = agentFor(ctx.app);
     await signUpResident(agent);
   });
@@ -150,21 +111,5 @@ describe(`Starting an application: the draft is made when the first page is save
       await ctx.services.serviceSettings.setEnabled(SLUG, true, person.id);
     }
     expect(await drafts()).to.have.length(0);
-  });
-
-  it('when the first page asks for a file, then "Start" makes the draft at once so the file has an application to belong to', async () => {
-    const guide = await agent.get(`/services/${FILE_FIRST.slug}`);
-    expect(guide.text).to.contain(`action="/services/${FILE_FIRST.slug}/apply"`);
-    const opened = await agent.get(`/services/${FILE_FIRST.slug}/apply`);
-    expect(opened.status).to.equal(303);
-    expect(opened.headers.location).to.equal(`/services/${FILE_FIRST.slug}`);
-    const started = await agent
-      .post(`/services/${FILE_FIRST.slug}/apply`)
-      .type('form')
-      .send({ _csrf: csrfFrom(guide.text), action: 'continue', subject: 'A sign' });
-    expect(started.status).to.equal(303);
-    const rows = await drafts();
-    expect(rows).to.have.length(1);
-    expect(started.headers.location).to.equal(`/applications/${rows[0].id}/form/0`);
   });
 });

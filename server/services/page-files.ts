@@ -1,0 +1,126 @@
+import type { Knex } from 'knex';
+import type { FieldProblem } from '../../workflows/form/field-rules.js';
+import type { DocumentRequirement } from '../../workflows/schema/service.js';
+import type { DocumentsService, IncomingFile, RefusalCode, ScreenedFile } from './documents.js';
+
+/**
+ * Files sent with a form page (docs/decisions/0012): the page's own form carries its file fields,
+ * so answers and documents are saved by one request. Every file is screened before anything is
+ * stored; a refusal, or a mistake in the answers, stores nothing at all.
+ */
+
+/** The files chosen in one file field of the page. */
+export interface PageFile {
+  field: string;
+  requirement: DocumentRequirement;
+  files: IncomingFile[];
+}
+
+export interface PageFiles {
+  /** Who uploads them: the applicant, or counter staff registering for someone (assisted intake). */
+  by: number;
+  entries: PageFile[];
+}
+
+export type DocumentsForPages = Pick<DocumentsService, 'screen' | 'write' | 'record' | 'discard'>;
+
+const REFUSAL_PROBLEM: Record<RefusalCode, string> = {
+  too_large: 'fileTooLarge',
+  too_many: 'fileTooMany',
+  type_not_allowed: 'fileType',
+  infected: 'fileInfected',
+  scanner_unavailable: 'fileScannerUnavailable',
+};
+
+export type ScreenedPage =
+  | { ok: true; screened: ScreenedFile[]; counts: Record<string, number>; chosen: string[] }
+  | { ok: false; status: number; problems: FieldProblem[] };
+
+export function refusalProblem(entry: PageFile, code: RefusalCode): FieldProblem {
+  const { requirement } = entry;
+  return {
+    field: entry.field,
+    key: REFUSAL_PROBLEM[code],
+    params: {
+      maxSizeMb: requirement.maxSizeMb,
+      maxFiles: requirement.maxFiles,
+      types: requirement.types.map((t) => t.toUpperCase()).join(', '),
+    },
+  };
+}
+
+/**
+ * Screens every chosen file against its requirement (count with those already stored, size,
+ * malware, type). `counts` is what the application would hold with them, for the page's
+ * required-document check; `chosen` the fields that had files.
+ */
+export async function screenPageFiles(
+  documents: DocumentsForPages,
+  applicationId: number | null,
+  stored: Record<string, number>,
+  files: PageFiles | undefined,
+): Promise<ScreenedPage> {
+  const counts = { ...stored };
+  const screened: ScreenedFile[] = [];
+  const chosen: string[] = [];
+  for (const entry of files?.entries ?? []) {
+    if (entry.files.length === 0) continue;
+    const key = entry.requirement.key;
+    const result = await documents.screen({
+      applicationId,
+      requirement: entry.requirement,
+      files: entry.files,
+      existingCount: counts[key] ?? 0,
+      uploadedBy: files!.by,
+    });
+    if (!result.ok)
+      return { ok: false, status: result.status, problems: [refusalProblem(entry, result.code)] };
+    screened.push(...result.files);
+    counts[key] = (counts[key] ?? 0) + entry.files.length;
+    chosen.push(entry.field);
+  }
+  return { ok: true, screened, counts, chosen };
+}
+
+/** Browsers cannot keep a chosen file across a page that comes back with mistakes: ask again. */
+export function chooseAgain(chosen: string[]): FieldProblem[] {
+  return chosen.map((field) => ({ field, key: 'fileChooseAgain' }));
+}
+
+class TooMany extends Error {}
+
+/**
+ * Writes the screened files, then runs `save` (the page's answers) and records the files in one
+ * transaction. 'too_many' when a concurrent upload filled the requirement first; whatever `save`
+ * returns otherwise. A transaction that does not commit leaves no file behind.
+ */
+export async function saveWithFiles<T>(
+  db: Knex,
+  documents: DocumentsForPages,
+  screened: ScreenedFile[],
+  by: number,
+  save: (trx: Knex.Transaction) => Promise<{ applicationId: number; value: T } | null>,
+): Promise<T | null | 'too_many'> {
+  const written = await documents.write(screened, by);
+  try {
+    const saved = await db.transaction(async (trx) => {
+      const result = await save(trx);
+      if (!result) return null;
+      if ((await documents.record(trx, result.applicationId, written)) === 'too_many') throw new TooMany();
+      return result.value;
+    });
+    if (saved === null) await documents.discard(written.paths);
+    return saved;
+  } catch (err) {
+    await documents.discard(written.paths);
+    if (err instanceof TooMany) return 'too_many';
+    throw err;
+  }
+}
+
+/** A requirement filled by someone else's upload while these files were being written. */
+export function tooManyProblems(files: PageFiles | undefined, chosen: string[]): FieldProblem[] {
+  return (files?.entries ?? [])
+    .filter((entry) => chosen.includes(entry.field))
+    .map((entry) => refusalProblem(entry, 'too_many'));
+}

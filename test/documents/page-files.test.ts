@@ -1,0 +1,333 @@
+import fs from 'node:fs';
+import { expect } from 'chai';
+import { createTestContext, dbLabel, sharedRegistry, type TestContext } from '../support/context.js';
+import { agentFor, csrfFrom, signUpResident, type Agent } from '../support/http.js';
+import { pageBody } from '../support/answers.js';
+import { closedPort, EICAR, fakeExecutable, PDF, PNG, pdfOfSize, requireClamd } from '../support/clamav.js';
+import { defineService } from '../../workflows/define-service.js';
+import { standardReview } from '../../workflows/standard-review.js';
+import { createRegistry } from '../../workflows/registry.js';
+
+const text = (ar: string, en: string) => ({ ar, en });
+
+/** A service whose first page asks for a file beside a text field. */
+const FILE_FIRST = defineService({
+  slug: 'file-first-test',
+  version: 1,
+  name: text('خدمة تبدأ بملف', 'A service that starts with a file'),
+  summary: text('للاختبار.', 'For tests.'),
+  description: text('للاختبار.', 'For tests.'),
+  category: 'complaints',
+  applicants: ['resident'],
+  department: 'customer-services',
+  workflow: standardReview(),
+  guide: {
+    documents: [
+      {
+        key: 'photo',
+        label: text('صورة', 'Photo'),
+        required: true,
+        types: ['pdf'],
+        maxSizeMb: 1,
+        maxFiles: 1,
+      },
+    ],
+    fee: { amount: 0 },
+    slaDays: 5,
+    queryWindowDays: 5,
+  },
+  fields: [
+    { key: 'subject', type: 'text', step: 0, maxLength: 120, label: text('الموضوع', 'Subject') },
+    { key: 'photo', type: 'file', step: 0, document: 'photo', label: text('صورة', 'Photo') },
+  ],
+});
+
+const START = `/services/${FILE_FIRST.slug}/apply`;
+
+describe(`Files sent with a form page: answers and documents saved by one request (${dbLabel})`, () => {
+  let ctx: TestContext;
+  let agent: Agent;
+  before(requireClamd);
+
+  async function setUp(env: Record<string, string> = {}) {
+    ctx = await createTestContext({
+      env,
+      registry: createRegistry([...(await sharedRegistry()).all(), FILE_FIRST]),
+    });
+    agent = agentFor(ctx.app);
+    await signUpResident(agent);
+  }
+  afterEach(() => ctx?.close());
+
+  const applications = () => ctx.db('applications').select('id', 'form_data', 'status');
+  const documents = () =>
+    ctx
+      .db('documents')
+      .select<{ application_id: number; requirement_key: string; original_name: string }[]>(
+        'application_id',
+        'requirement_key',
+        'original_name',
+      )
+      .orderBy('id');
+  const storedFiles = () => fs.readdirSync(ctx.config.uploadDir);
+
+  /** The first page, opened as the guide's link does, and its CSRF token. */
+  async function openFirstPage() {
+    const page = await agent.get(START);
+    expect(page.status).to.equal(200);
+    return { page, token: csrfFrom(page.text) };
+  }
+
+  function postFirstPage(token: string, fields: Record<string, string>, file?: [Buffer, string]) {
+    const req = agent.post(START).field('_csrf', token);
+    for (const [key, value] of Object.entries(fields)) req.field(key, value);
+    return file ? req.attach('photo', file[0], file[1]) : req;
+  }
+
+  describe('a first page with a file field', () => {
+    beforeEach(() => setUp());
+
+    it('when the first page is opened, then it is a multipart form with a file input and nothing is stored', async () => {
+      const guide = await agent.get(`/services/${FILE_FIRST.slug}`);
+      expect(guide.text).to.contain(`href="${START}"`);
+      const { page } = await openFirstPage();
+      expect(page.text).to.match(new RegExp(`action="${START}" enctype="multipart/form-data"`));
+      expect(page.text).to.match(
+        /<input[^>]*type="file"[^>]*id="photo"[^>]*name="photo"[^>]*accept="\.pdf,application\/pdf"/,
+      );
+      expect(page.text).to.match(/<label[^>]*for="photo"/);
+      expect(await applications()).to.have.length(0);
+    });
+
+    it('when the page is continued with its answer and a PDF, then one request makes the draft with both', async () => {
+      const { token } = await openFirstPage();
+      const res = await postFirstPage(token, { action: 'continue', subject: 'A sign' }, [
+        PDF,
+        'shop-sign.pdf',
+      ]);
+      expect(res.status).to.equal(303);
+      const [draft] = await applications();
+      expect(res.headers.location).to.equal(`/applications/${draft!.id}/check`);
+      expect(JSON.parse(draft!.form_data as string)).to.deep.equal({ subject: 'A sign' });
+      expect(await documents()).to.deep.equal([
+        { application_id: draft!.id, requirement_key: 'photo', original_name: 'shop-sign.pdf' },
+      ]);
+      expect(storedFiles()).to.have.length(1);
+      // The draft is complete: it submits.
+      const check = await agent.get(`/applications/${draft!.id}/check`);
+      const submitted = await agent
+        .post(`/applications/${draft!.id}/submit`)
+        .type('form')
+        .send({ _csrf: csrfFrom(check.text) });
+      expect(submitted.headers.location).to.equal(`/applications/${draft!.id}/submitted`);
+    });
+
+    it('when the required file is left out, then the page says to upload it, in Arabic and English, and nothing is stored', async () => {
+      const { token } = await openFirstPage();
+      const ar = await postFirstPage(token, { action: 'continue', subject: 'A sign' });
+      expect(ar.status).to.equal(400);
+      expect(ar.text).to.contain('ارفع صورة');
+      await agent.get(`/lang/en?next=${encodeURIComponent(START)}`);
+      const en = await postFirstPage(token, { action: 'continue', subject: 'A sign' });
+      expect(en.status).to.equal(400);
+      expect(en.text).to.contain('Upload Photo').and.contain('value="A sign"');
+      expect(await applications()).to.have.length(0);
+    });
+
+    it('when a good file comes with a mistake in the answers, then nothing is stored and the page asks for the file again', async () => {
+      const { token } = await openFirstPage();
+      const res = await postFirstPage(token, { action: 'continue', subject: 'x'.repeat(121) }, [
+        PDF,
+        'a.pdf',
+      ]);
+      expect(res.status).to.equal(400);
+      expect(res.text).to.contain('اختر الملف مرة أخرى');
+      expect(await applications()).to.have.length(0);
+      expect(await documents()).to.have.length(0);
+      expect(storedFiles()).to.have.length(0);
+    });
+
+    it('when "save and come back later" has a mistake in the answers, then the valid answers and the file are kept', async () => {
+      const { token } = await openFirstPage();
+      const res = await postFirstPage(token, { action: 'save', subject: 'x'.repeat(121) }, [PDF, 'a.pdf']);
+      expect(res.status).to.equal(303);
+      expect(res.headers.location).to.equal('/applications');
+      const [draft] = await applications();
+      expect(JSON.parse(draft!.form_data as string)).to.deep.equal({});
+      expect(await documents()).to.have.length(1);
+    });
+
+    for (const [name, file, status, ar] of [
+      [
+        'a file over the requirement’s size',
+        pdfOfSize(1024 * 1024 + 1),
+        413,
+        'يجب ألا يزيد حجم كل ملف على 1 ميغابايت',
+      ],
+      ['a renamed executable', fakeExecutable(), 415, 'يجب أن يكون الملف من نوع PDF'],
+      ['an image where only PDF is allowed', PNG, 415, 'يجب أن يكون الملف من نوع PDF'],
+      ['the EICAR test file', EICAR, 422, 'الملف يحتوي على برمجية خبيثة'],
+    ] as const) {
+      it(`when ${name} is sent, then the page comes back with ${status} and its reason, and nothing is stored`, async () => {
+        const { token } = await openFirstPage();
+        const res = await postFirstPage(token, { action: 'continue', subject: 'A sign' }, [
+          file,
+          'photo.pdf',
+        ]);
+        expect(res.status).to.equal(status);
+        expect(res.text).to.contain(ar).and.contain('value="A sign"');
+        expect(await applications()).to.have.length(0);
+        expect(storedFiles()).to.have.length(0);
+      });
+    }
+
+    it('when two files are sent for a requirement that takes one, then 413 says how many are allowed', async () => {
+      const { token } = await openFirstPage();
+      await agent.get(`/lang/en?next=${encodeURIComponent(START)}`);
+      const res = await agent
+        .post(START)
+        .field('_csrf', token)
+        .field('action', 'continue')
+        .field('subject', 'A sign')
+        .attach('photo', PDF, 'a.pdf')
+        .attach('photo', PDF, 'b.pdf');
+      expect(res.status).to.equal(413);
+      expect(res.text).to.contain('Photo: choose no more than 1 files in all');
+      expect(await applications()).to.have.length(0);
+    });
+
+    it('when a file arrives in a field the page does not have, then it is refused with 400 and nothing is stored', async () => {
+      const { token } = await openFirstPage();
+      const res = await agent
+        .post(START)
+        .field('_csrf', token)
+        .field('action', 'continue')
+        .field('subject', 'A sign')
+        .attach('somethingElse', PDF, 'a.pdf');
+      expect(res.status).to.equal(400);
+      expect(await applications()).to.have.length(0);
+    });
+
+    it('when the multipart page has no CSRF token or a wrong one, then it is refused with 403 and nothing is stored', async () => {
+      await openFirstPage();
+      const none = await agent.post(START).field('action', 'continue').attach('photo', PDF, 'a.pdf');
+      expect(none.status).to.equal(403);
+      const wrong = await agent
+        .post(START)
+        .field('_csrf', 'not-the-token')
+        .field('action', 'continue')
+        .attach('photo', PDF, 'a.pdf');
+      expect(wrong.status).to.equal(403);
+      // A multipart type with no body at all is checked too.
+      const empty = await agent.post(START).set('Content-Type', 'multipart/form-data; boundary=x');
+      expect(empty.status).to.be.oneOf([400, 403]);
+      expect(await applications()).to.have.length(0);
+    });
+  });
+
+  describe('a later page with file fields (residence certificate, page 3)', () => {
+    const SLUG = 'residence-certificate';
+    beforeEach(() => setUp());
+
+    /** A draft with pages 1 and 2 answered, on its third page. */
+    async function draftOnFilesPage() {
+      const definition = ctx.services.catalogue.find(SLUG)!;
+      const first = await agent.get(`/services/${SLUG}/apply`);
+      const token = csrfFrom(first.text);
+      const made = await agent
+        .post(`/services/${SLUG}/apply`)
+        .type('form')
+        .send(pageBody(definition, 0, token));
+      const id = Number(/applications\/(\d+)/.exec(made.headers.location as string)![1]);
+      await agent
+        .post(`/applications/${id}/form/1`)
+        .type('form')
+        .send(pageBody(definition, 1, token));
+      const page = await agent.get(`/applications/${id}/form/2`);
+      return { id, page, token: csrfFrom(page.text) };
+    }
+
+    it('when the documents page is continued with its files, then all are stored and the check page follows', async () => {
+      const { id, page, token } = await draftOnFilesPage();
+      expect(page.text).to.contain('enctype="multipart/form-data"');
+      expect(page.text).to.match(/id="tenancyProofFile"[^>]*multiple/);
+      const res = await agent
+        .post(`/applications/${id}/form/2`)
+        .field('_csrf', token)
+        .field('action', 'continue')
+        .attach('cprCopyFile', PDF, 'front.pdf')
+        .attach('cprCopyFile', PNG, 'back.png')
+        .attach('tenancyProofFile', PDF, 'lease.pdf');
+      expect(res.status).to.equal(303);
+      expect(res.headers.location).to.equal(`/applications/${id}/check`);
+      const rows = await documents();
+      expect(rows.map((d) => `${d.requirement_key}:${d.original_name}`)).to.deep.equal([
+        'cprCopy:front.pdf',
+        'cprCopy:back.png',
+        'tenancyProof:lease.pdf',
+      ]);
+      expect(storedFiles()).to.have.length(3);
+      // Shown back on the page, with the way to remove them.
+      const again = await agent.get(`/applications/${id}/form/2`);
+      expect(again.text).to.contain('back.png').and.contain(`/applications/${id}/documents#upload-cprCopy`);
+    });
+
+    it('when one field’s file is refused, then the other field’s good file is not stored either', async () => {
+      const { id, token } = await draftOnFilesPage();
+      const res = await agent
+        .post(`/applications/${id}/form/2`)
+        .field('_csrf', token)
+        .field('action', 'continue')
+        .attach('cprCopyFile', PDF, 'front.pdf')
+        .attach('tenancyProofFile', EICAR, 'lease.pdf');
+      expect(res.status).to.equal(422);
+      expect(await documents()).to.have.length(0);
+      expect(storedFiles()).to.have.length(0);
+    });
+
+    it('when files already stored and new ones pass the requirement’s count, then 413 and nothing more is stored', async () => {
+      const { id, token } = await draftOnFilesPage();
+      await agent
+        .post(`/applications/${id}/form/2`)
+        .field('_csrf', token)
+        .field('action', 'save')
+        .attach('cprCopyFile', PDF, 'front.pdf');
+      const res = await agent
+        .post(`/applications/${id}/form/2`)
+        .field('_csrf', token)
+        .field('action', 'continue')
+        .attach('cprCopyFile', PDF, 'b.pdf')
+        .attach('cprCopyFile', PDF, 'c.pdf')
+        .attach('tenancyProofFile', PDF, 'lease.pdf');
+      expect(res.status).to.equal(413);
+      expect((await documents()).map((d) => d.original_name)).to.deep.equal(['front.pdf']);
+    });
+
+    it('when a form page without file fields is sent as multipart, then its answers save as from a plain form', async () => {
+      const { id, token } = await draftOnFilesPage();
+      const definition = ctx.services.catalogue.find(SLUG)!;
+      const fields = new URLSearchParams(
+        pageBody(definition, 0, token, { applicantName: 'Fatima A. Hasan' }),
+      );
+      const req = agent.post(`/applications/${id}/form/0`);
+      for (const [key, value] of fields) req.field(key, value);
+      const res = await req;
+      expect(res.status).to.equal(303);
+      const row = await ctx.db('applications').where({ id }).first();
+      expect(JSON.parse(row.form_data as string).applicantName).to.equal('Fatima A. Hasan');
+    });
+  });
+
+  describe('with the scanner unreachable', () => {
+    it('when a file is sent with a page, then it is refused with 503, saying why, and nothing is stored', async () => {
+      await setUp({ CLAMAV_HOST: '127.0.0.1', CLAMAV_PORT: String(await closedPort()) });
+      const { token } = await openFirstPage();
+      await agent.get(`/lang/en?next=${encodeURIComponent(START)}`);
+      const res = await postFirstPage(token, { action: 'continue', subject: 'A sign' }, [PDF, 'a.pdf']);
+      expect(res.status).to.equal(503);
+      expect(res.text).to.contain('files cannot be checked for viruses at the moment');
+      expect(await applications()).to.have.length(0);
+      expect(storedFiles()).to.have.length(0);
+    });
+  });
+});
