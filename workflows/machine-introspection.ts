@@ -110,11 +110,17 @@ export function initialMachineSnapshot(machine: AnyStateMachine, input?: Workflo
   return initialTransition(machine, input ?? {})[0] as AnyMachineSnapshot;
 }
 
+/** Snapshots already restored, per stored object: a request that asks twice restores once. */
+const restored = new WeakMap<PersistedSnapshot, { machine: AnyStateMachine; snapshot: AnyMachineSnapshot }>();
+
 /**
  * A machine snapshot from the stored JSON, the documented v5 way: an actor created with the
- * snapshot and never started, so nothing runs.
+ * snapshot and never started, so nothing runs. Machine snapshots are immutable (a transition makes
+ * a new one), so the same stored object restored again on the same machine gives the same snapshot.
  */
 export function restoreSnapshot(machine: AnyStateMachine, persisted: PersistedSnapshot): AnyMachineSnapshot {
+  const known = typeof persisted === 'object' && persisted !== null ? restored.get(persisted) : undefined;
+  if (known?.machine === machine) return known.snapshot;
   if (
     typeof persisted !== 'object' ||
     persisted === null ||
@@ -124,9 +130,11 @@ export function restoreSnapshot(machine: AnyStateMachine, persisted: PersistedSn
     throw new Error(`workflow ${machine.id}: the stored snapshot has no value or context`);
   }
   topStateNode(machine, persisted.value);
-  return createActor(machine, {
+  const snapshot = createActor(machine, {
     snapshot: persisted as unknown as Snapshot<unknown>,
   }).getSnapshot() as AnyMachineSnapshot;
+  restored.set(persisted, { machine, snapshot });
+  return snapshot;
 }
 
 export function persist(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): PersistedSnapshot {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { PersistedSnapshot } from '../../workflows/types.js';
 
 /** `queue_due_at` of an application whose service-level clock is not running: after every real due time. */
 export const QUEUE_NO_DUE = 9_000_000_000_000;
@@ -31,6 +32,21 @@ export interface ApplicationRow {
   created_at: Date | string;
   updated_at: Date | string;
   version: number;
+}
+
+const parsedSnapshots = new WeakMap<ApplicationRow, { text: string; persisted: PersistedSnapshot }>();
+
+/**
+ * The row's stored workflow snapshot, parsed once per row object (and per text, should the row's
+ * `snapshot` be replaced): the back office's actions and the event they post read the same object,
+ * so the workflow engine restores it once (workflows/machine-introspection.ts).
+ */
+export function persistedSnapshotOf(row: ApplicationRow): PersistedSnapshot {
+  const known = parsedSnapshots.get(row);
+  if (known?.text === row.snapshot) return known.persisted;
+  const persisted = JSON.parse(row.snapshot) as PersistedSnapshot;
+  parsedSnapshots.set(row, { text: row.snapshot, persisted });
+  return persisted;
 }
 
 export interface AuditEntry {

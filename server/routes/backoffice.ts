@@ -2,8 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { describeState, eventLabels } from '../../workflows/engine.js';
 import { formSteps } from '../../workflows/form/form.js';
 import { workingDaysBetween } from '../../workflows/calendar.js';
-import type { PersistedSnapshot } from '../../workflows/types.js';
-import type { ApplicationRow } from '../../db/repositories/applications.js';
+import { persistedSnapshotOf, type ApplicationRow } from '../../db/repositories/applications.js';
 import type { Services } from '../services/index.js';
 import { workflowRole } from '../services/backoffice.js';
 import { requireStaff } from '../http/guards.js';
@@ -89,7 +88,7 @@ export function backofficeRoutes(services: Services): Router {
       applicant,
       answers: JSON.parse(app.form_data) as Record<string, unknown>,
       steps: formSteps(definition),
-      where: describeState(definition, JSON.parse(app.snapshot) as PersistedSnapshot),
+      where: describeState(definition, persistedSnapshotOf(app)),
       documents: await services.documents.list(app.id),
       timeline: events.map((e) => ({
         ...e,

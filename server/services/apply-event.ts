@@ -3,9 +3,10 @@ import { planEvent, REFUSAL_HTTP_STATUS, type RefusalCode } from '../../workflow
 import { workingMsBetween, type Calendar } from '../../workflows/calendar.js';
 import { shiftCounters } from './stats-counters.js';
 import type { Registry } from '../../workflows/registry.js';
-import type { Effect, PersistedSnapshot, Role, WorkflowClock } from '../../workflows/types.js';
+import type { Effect, Role, WorkflowClock } from '../../workflows/types.js';
 import {
   applicationsRepository,
+  persistedSnapshotOf,
   QUEUE_NO_DUE,
   type ApplicationRow,
 } from '../../db/repositories/applications.js';
@@ -112,7 +113,7 @@ export function applyEventService(deps: {
     const now = clock.now();
     const plan = planEvent({
       definition,
-      persisted: JSON.parse(row.snapshot) as PersistedSnapshot,
+      persisted: persistedSnapshotOf(row),
       event: request.event,
       actor: request.actor,
       now,

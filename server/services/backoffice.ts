@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import { availableEvents } from '../../workflows/engine.js';
 import { localDate, type Calendar } from '../../workflows/calendar.js';
 import type { Registry } from '../../workflows/registry.js';
-import type { PersistedSnapshot, Role } from '../../workflows/types.js';
-import type { ApplicationRow } from '../../db/repositories/applications.js';
+import type { Role } from '../../workflows/types.js';
+import { persistedSnapshotOf, type ApplicationRow } from '../../db/repositories/applications.js';
 import type { UserRow } from '../../db/repositories/users.js';
 import {
   queueRepository,
@@ -157,7 +157,7 @@ export function backofficeService(deps: {
     const definition = registry.get(app.service_slug, app.service_version)!;
     return availableEvents(
       definition,
-      JSON.parse(app.snapshot) as PersistedSnapshot,
+      persistedSnapshotOf(app),
       workflowRole(user),
       user.id,
       { now: clock.now(), ...(type !== undefined ? { type } : {}) },

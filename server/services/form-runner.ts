@@ -186,9 +186,11 @@ export function formRunnerService(deps: {
   async function checkAnswers(app: ApplicationRow): Promise<FieldProblem[]> {
     const definition = definitionOf(app);
     const answers = JSON.parse(app.form_data) as Answers;
+    // Documents are counted only for a form that asks for them.
+    const asksForFiles = definition.fields.some((f) => f.type === 'file');
     return validateAll(definition, answers, {
       today: today(),
-      documentCounts: await deps.documentCounts(app.id),
+      documentCounts: asksForFiles ? await deps.documentCounts(app.id) : {},
     });
   }
 
