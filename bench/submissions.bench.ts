@@ -7,7 +7,7 @@
  * loop, each portal client a signed-in resident).
  *
  *   floor   one Express route (bench/support/floor-target.ts) that parses the same body and writes
- *           the same rows (application, audit, outbox, document) in one knex transaction and the
+ *           the same rows (application, audit, 2 outbox, 3 counters, deadline, document) in one knex transaction and the
  *           same file (fsync), and nothing else.
  *   portal  the real app (createApp, as server/main.ts builds it; no background worker) with two
  *           benchmark services of two fields each (bench/support/bench-services.ts).
@@ -38,6 +38,7 @@ import path from 'node:path';
 import { createDb, migrateLatest } from '../db/connection.js';
 import { pdfOfSize, requireClamd } from '../test/support/clamav.js';
 import { summarize, table } from './support/stats.js';
+import { rowsPerSubmission } from './support/rows-written.js';
 import { TWO_FIELD_ANSWERS, TWO_FIELDS, TWO_FIELDS_AND_PDF } from './support/bench-services.js';
 import { HttpClient, expectRedirect, keepAliveAgent } from './support/http-client.js';
 import { runLoad, startTarget, type LoadResult, type StepTimer, type Target } from './support/load.js';
@@ -268,6 +269,8 @@ async function measureVariant(variant: Variant): Promise<Measurement[]> {
     for (const r of running) {
       r.prepared.close();
       await r.prepared.target.stop();
+      const url = environment(r.kind, path.join(dir, r.kind), 0).DATABASE_URL!;
+      process.stderr.write(`  ${variant} ${r.kind} rows per submission: ${await rowsPerSubmission(url)}\n`);
     }
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -3,8 +3,10 @@
  * the portal's storage. One Express route, POST /submit, that parses the body (urlencoded, or
  * multipart into memory with multer as the portal does), writes the file like the portal
  * (exclusive create, write, fsync, directory fsync) and, in one knex transaction on its own SQLite
- * file (same pragmas: WAL, synchronous=FULL), inserts the submitted application row, its audit
- * row, an outbox row and the document row. No sessions, CSRF, validation, workflow or scan.
+ * file (same pragmas: WAL, synchronous=FULL), writes the rows a portal submission writes: the
+ * submitted application row, its audit row, its two outbox rows (the applicant's and the
+ * department's notices), its three report-counter rows (one upsert, as the portal's), its
+ * service-level deadline and the document row. No sessions, CSRF, validation, workflow or scan.
  *
  * Environment: PORT, DATABASE_URL (sqlite:///…), UPLOAD_DIR.
  */
@@ -16,27 +18,9 @@ import multer from 'multer';
 import { createDb, migrateLatest } from '../../db/connection.js';
 import { initialSnapshot } from '../../workflows/engine.js';
 import { newReference } from '../../server/services/reference.js';
+import { syncDirectory, writeDurably } from '../../server/services/durable-files.js';
 import { TWO_FIELDS } from './bench-services.js';
 import { answerUsageRequests, send } from './target-ipc.js';
-
-async function writeDurably(file: string, data: Buffer): Promise<void> {
-  const handle = await fs.open(file, 'wx', 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT);
@@ -116,12 +100,46 @@ async function main(): Promise<void> {
           to_status: 'submitted',
           created_at: at,
         });
-        await trx('outbox').insert({
+        await trx('outbox').insert(
+          [
+            { template: 'submitted', to: 'applicant' },
+            { template: 'new_application', to: 'department' },
+          ].map((notice) => ({
+            application_id: applicationId,
+            kind: 'notify',
+            payload: JSON.stringify({ ...notice, applicationId }),
+            next_attempt_at: at.getTime(),
+            created_at: at,
+          })),
+        );
+        // The report counters of the day, the month and the month's slice, one upsert.
+        const day = at.toISOString().slice(0, 10);
+        await trx('stats_daily')
+          .insert(
+            [day.slice(0, 7), day, `${day.slice(0, 7)}-d`].map((bucket) => ({
+              day: bucket,
+              municipality: '',
+              service_slug: 'bench-two-fields',
+              n: 1,
+              s_submitted: 1,
+              c_web: 1,
+            })),
+          )
+          .onConflict(['day', 'municipality', 'service_slug'])
+          .merge(
+            Object.fromEntries(
+              ['n', 's_submitted', 'c_web'].map((c) => [
+                c,
+                trx.raw('??.?? + ??.??', ['stats_daily', c, 'excluded', c]),
+              ]),
+            ),
+          );
+        await trx('deadlines').insert({
           application_id: applicationId,
-          kind: 'notify',
-          payload: JSON.stringify({ template: 'submitted', applicationId }),
-          next_attempt_at: at.getTime(),
-          created_at: at,
+          key: 'sla',
+          event: 'SLA_ESCALATE',
+          due_at: at.getTime() + 5 * 24 * 3600 * 1000,
+          created_at: at.getTime(),
         });
         if (document) await trx('documents').insert({ ...document, application_id: applicationId });
         return applicationId;
