@@ -83,8 +83,9 @@ describe(`Pages, languages, headers and errors (${dbLabel})`, () => {
   it('when something fails inside, then a 500 page is shown without a stack or the internal message', async () => {
     const agent = agentFor(ctx.app);
     await signUpResident(agent);
-    ctx.services.accounts.findById = () => Promise.reject(new Error('SECRET internal detail at db.ts:42'));
-    const res = await agent.get('/account');
+    ctx.services.applications.listForApplicant = () =>
+      Promise.reject(new Error('SECRET internal detail at db.ts:42'));
+    const res = await agent.get('/applications');
     expect(res.status).to.equal(500);
     expect(res.text).to.contain('عذرًا، حدث خطأ');
     expect(res.text).not.to.contain('SECRET');
