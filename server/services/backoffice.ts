@@ -155,13 +155,10 @@ export function backofficeService(deps: {
   /** What this person may do now (all actions, or only those of one event `type`). */
   function actionsFor(user: UserRow, app: ApplicationRow, type?: string) {
     const definition = registry.get(app.service_slug, app.service_version)!;
-    return availableEvents(
-      definition,
-      persistedSnapshotOf(app),
-      workflowRole(user),
-      user.id,
-      { now: clock.now(), ...(type !== undefined ? { type } : {}) },
-    );
+    return availableEvents(definition, persistedSnapshotOf(app), workflowRole(user), user.id, {
+      now: clock.now(),
+      ...(type !== undefined ? { type } : {}),
+    });
   }
 
   async function claim(
