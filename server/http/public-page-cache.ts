@@ -23,6 +23,8 @@ export interface PublicPageCacheOptions {
   generation: () => number;
   ttlMs?: number;
   maxEntries?: number;
+  /** Milliseconds now (tests pass their own clock). */
+  now?: () => number;
   /** The paths whose GET answers may be cached (matched against the path without the query). */
   cacheable: (path: string) => boolean;
 }
@@ -42,6 +44,7 @@ export interface PublicPageCache {
 
 export function publicPageCache(options: PublicPageCacheOptions): PublicPageCache {
   const ttlMs = options.ttlMs ?? 5000;
+  const clock = options.now ?? Date.now;
   const maxEntries = options.maxEntries ?? 500;
   const entries = new Map<string, Entry>();
   let hits = 0;
@@ -56,7 +59,7 @@ export function publicPageCache(options: PublicPageCacheOptions): PublicPageCach
     if (options.bypassCookies.some((name) => cookies?.[name] !== undefined)) return next();
 
     const key = keyOf(req, res);
-    const now = Date.now();
+    const now = clock();
     const found = entries.get(key);
     if (found && now - found.storedAt < ttlMs) {
       hits++;

@@ -31,8 +31,8 @@ export function demoStaffAccounts(): DemoAccount[] {
 }
 
 /**
- * Seeds demo staff for every municipality and role (and one demo resident) on the first start
- * of a development install. Does nothing when any staff account exists already.
+ * Seeds demo staff for every municipality and role on the first start of a development install
+ * (residents come with the demo applications, below). Does nothing when any staff account exists already.
  */
 export async function seedDemoAccounts(
   db: Knex,

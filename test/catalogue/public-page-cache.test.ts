@@ -76,7 +76,7 @@ describe(`Public pages kept for visitors without a session (${dbLabel})`, () => 
 });
 
 describe('The public page cache on its own', () => {
-  function appWith(options: { ttlMs?: number; maxEntries?: number }) {
+  function appWith(options: { ttlMs?: number; maxEntries?: number; now?: () => number }) {
     let renders = 0;
     const cache = publicPageCache({
       bypassCookies: ['sid'],
@@ -125,11 +125,13 @@ describe('The public page cache on its own', () => {
   });
 
   it('when its time is up, then the page is rendered again', async () => {
-    const { app, renders } = appWith({ ttlMs: 30 });
+    let now = 1_000_000;
+    const { app, renders } = appWith({ ttlMs: 30, now: () => now });
     await request(app).get('/page');
+    now += 29;
     await request(app).get('/page');
     expect(renders()).to.equal(1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    now += 1;
     const fresh = await request(app).get('/page');
     expect(fresh.text).to.equal('<p> 2</p>');
   });
