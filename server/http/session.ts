@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
+import { ConnectSessionKnexStore } from 'connect-session-knex';
 import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import type { AccountsService } from '../services/accounts.js';
 import type { Clock } from '../clock.js';
 import { redisSessionStore, type RedisClient } from './redis-stores.js';
-import { SessionWithUserStore } from './session-store.js';
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
@@ -23,8 +23,10 @@ export function sessionCookieName(config: Config): string {
 export function sessionMiddleware(db: Knex, config: Config, redis?: RedisClient): RequestHandler {
   const store = redis
     ? redisSessionStore(redis)
-    : new SessionWithUserStore(db, {
+    : new ConnectSessionKnexStore({
+        knex: db,
         tableName: 'sessions',
+        createTable: false,
         cleanupInterval: config.env === 'test' ? 0 : 15 * 60 * 1000,
       });
   throttleTouch(store);
@@ -83,20 +85,14 @@ function throttleTouch(store: session.Store): void {
   };
 }
 
-/**
- * Loads the signed-in person (read with the session by the database store, otherwise by id); ends
- * sessions past the absolute timeout or of disabled accounts.
- */
+/** Loads the signed-in person; ends sessions past the absolute timeout or of disabled accounts. */
 export function currentUser(accounts: AccountsService, clock: Clock): RequestHandler {
   return async (req, res, next) => {
     res.locals.user = null;
     const { userId, signedInAt } = req.session;
     if (userId === undefined) return next();
     const expired = !signedInAt || clock.now().getTime() - signedInAt > ABSOLUTE_TIMEOUT_MS;
-    const store = req.sessionStore;
-    const preloaded =
-      store instanceof SessionWithUserStore ? store.takeUser(req.sessionID, userId) : undefined;
-    const user = expired ? undefined : (preloaded ?? (await accounts.findById(userId)));
+    const user = expired ? undefined : await accounts.findById(userId);
     if (!user || user.disabled_at) {
       await regenerate(req);
       addFlash(req, 'warning', 'signin.sessionExpired');
