@@ -20,6 +20,7 @@ import path from 'node:path';
 import express from 'express';
 import multer from 'multer';
 import { createDb } from '../db/connection.js';
+import { syncDirectory, writeDurably } from '../server/services/durable-files.js';
 
 export interface FloorStep {
   reads: { sql: string; bindings: unknown[] }[];
@@ -29,22 +30,6 @@ export interface FloorStep {
   status: number;
   location?: string;
   bodyBytes: number;
-}
-
-async function writeDurably(file: string, data: Buffer): Promise<void> {
-  const handle = await fsp.open(file, 'wx', 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  const dir = await fsp.open(path.dirname(file), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
 }
 
 async function main(): Promise<void> {
@@ -82,6 +67,7 @@ async function main(): Promise<void> {
       for (const read of step.reads) await db.raw(read.sql, read.bindings as never[]);
       if (req.file)
         await writeDurably(path.join(uploadDir, `${randomBytes(16).toString('hex')}.pdf`), req.file.buffer);
+      await syncDirectory(uploadDir);
       if (step.writes.length > 0) {
         await db.transaction(async (trx) => {
           for (const bytes of step.writes) {

@@ -13,6 +13,7 @@ import type { ApplicationRow } from '../../db/repositories/applications.js';
 import type { DocumentRow } from '../../db/repositories/documents.js';
 import type { PageFiles } from '../services/page-files.js';
 import { HttpError } from '../http/errors.js';
+import { uploadedFiles } from '../http/uploads.js';
 
 /** Reads one page's fields from the body: addresses come as `key.part`, checkboxes as repeated keys. */
 export function submittedValues(definition: ServiceDefinition, page: number, body: Record<string, unknown>) {
@@ -55,9 +56,8 @@ export function pageFiles(req: Request, definition: ServiceDefinition, page: num
     by,
     entries: fields.flatMap((field) => {
       const requirement = definition.guide.documents.find((d) => d.key === field.document);
-      const files = sent
-        .filter((f) => f.fieldname === field.key && f.size > 0)
-        .map((f) => ({ originalName: f.originalname, buffer: f.buffer }));
+      // A file input left empty still sends a part, with no bytes.
+      const files = uploadedFiles(req, field.key).filter((f) => f.buffer.length > 0);
       return requirement ? [{ field: field.key, requirement, files }] : [];
     }),
   };

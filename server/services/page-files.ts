@@ -36,7 +36,7 @@ export type ScreenedPage =
   | { ok: true; screened: ScreenedFile[]; counts: Record<string, number>; chosen: string[] }
   | { ok: false; status: number; problems: FieldProblem[] };
 
-export function refusalProblem(entry: PageFile, code: RefusalCode): FieldProblem {
+function refusalProblem(entry: PageFile, code: RefusalCode): FieldProblem {
   const { requirement } = entry;
   return {
     field: entry.field,

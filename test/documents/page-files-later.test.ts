@@ -42,17 +42,22 @@ describe(`Files sent with a later form page: the residence certificate's documen
     return { id, page, token: csrfFrom(page.text) };
   }
 
+  /** Page 3 sent as its form sends it: the action and the chosen files, per field. */
+  function sendFilesPage(id: number, token: string, action: string, files: [string, Buffer, string][]) {
+    const req = agent.post(`/applications/${id}/form/2`).field('_csrf', token).field('action', action);
+    for (const [field, data, name] of files) req.attach(field, data, name);
+    return req;
+  }
+
   it('when the documents page is continued with its files, then all are stored and the check page follows', async () => {
     const { id, page, token } = await draftOnFilesPage();
     expect(page.text).to.contain('enctype="multipart/form-data"');
     expect(page.text).to.match(/id="tenancyProofFile"[^>]*multiple/);
-    const res = await agent
-      .post(`/applications/${id}/form/2`)
-      .field('_csrf', token)
-      .field('action', 'continue')
-      .attach('cprCopyFile', PDF, 'front.pdf')
-      .attach('cprCopyFile', PNG, 'back.png')
-      .attach('tenancyProofFile', PDF, 'lease.pdf');
+    const res = await sendFilesPage(id, token, 'continue', [
+      ['cprCopyFile', PDF, 'front.pdf'],
+      ['cprCopyFile', PNG, 'back.png'],
+      ['tenancyProofFile', PDF, 'lease.pdf'],
+    ]);
     expect(res.status).to.equal(303);
     expect(res.headers.location).to.equal(`/applications/${id}/check`);
     const rows = await documents();
@@ -69,12 +74,10 @@ describe(`Files sent with a later form page: the residence certificate's documen
 
   it('when one field’s file is refused, then the other field’s good file is not stored either', async () => {
     const { id, token } = await draftOnFilesPage();
-    const res = await agent
-      .post(`/applications/${id}/form/2`)
-      .field('_csrf', token)
-      .field('action', 'continue')
-      .attach('cprCopyFile', PDF, 'front.pdf')
-      .attach('tenancyProofFile', EICAR, 'lease.pdf');
+    const res = await sendFilesPage(id, token, 'continue', [
+      ['cprCopyFile', PDF, 'front.pdf'],
+      ['tenancyProofFile', EICAR, 'lease.pdf'],
+    ]);
     expect(res.status).to.equal(422);
     expect(await documents()).to.have.length(0);
     expect(storedFiles()).to.have.length(0);
@@ -82,18 +85,12 @@ describe(`Files sent with a later form page: the residence certificate's documen
 
   it('when files already stored and new ones pass the requirement’s count, then 413 and nothing more is stored', async () => {
     const { id, token } = await draftOnFilesPage();
-    await agent
-      .post(`/applications/${id}/form/2`)
-      .field('_csrf', token)
-      .field('action', 'save')
-      .attach('cprCopyFile', PDF, 'front.pdf');
-    const res = await agent
-      .post(`/applications/${id}/form/2`)
-      .field('_csrf', token)
-      .field('action', 'continue')
-      .attach('cprCopyFile', PDF, 'b.pdf')
-      .attach('cprCopyFile', PDF, 'c.pdf')
-      .attach('tenancyProofFile', PDF, 'lease.pdf');
+    await sendFilesPage(id, token, 'save', [['cprCopyFile', PDF, 'front.pdf']]);
+    const res = await sendFilesPage(id, token, 'continue', [
+      ['cprCopyFile', PDF, 'b.pdf'],
+      ['cprCopyFile', PDF, 'c.pdf'],
+      ['tenancyProofFile', PDF, 'lease.pdf'],
+    ]);
     expect(res.status).to.equal(413);
     expect((await documents()).map((d) => d.original_name)).to.deep.equal(['front.pdf']);
   });
