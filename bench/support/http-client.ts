@@ -43,11 +43,16 @@ export class HttpClient {
     return this.send('POST', path, Buffer.from(body, 'utf8'), 'application/x-www-form-urlencoded');
   }
 
-  /** POST multipart/form-data with text fields and files. */
-  postMultipart(path: string, fields: Record<string, string>, files: UploadFile[]): Promise<HttpResponse> {
+  /** POST multipart/form-data with text fields (repeated keys from URLSearchParams) and files. */
+  postMultipart(
+    path: string,
+    fields: Record<string, string> | URLSearchParams,
+    files: UploadFile[],
+  ): Promise<HttpResponse> {
     const boundary = `----bench${randomBytes(12).toString('hex')}`;
     const parts: Buffer[] = [];
-    for (const [name, value] of Object.entries(fields)) {
+    const entries = fields instanceof URLSearchParams ? [...fields] : Object.entries(fields);
+    for (const [name, value] of entries) {
       parts.push(
         Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
       );

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { hashPassword } from '../../server/security/passwords.js';
-import { formSteps } from '../../workflows/form/form.js';
-import type { ServiceDefinition } from '../../workflows/types.js';
+import { fieldsOfStep, formSteps } from '../../workflows/form/form.js';
+import type { FieldDef, ServiceDefinition } from '../../workflows/types.js';
 import { pageBody } from '../../test/support/answers.js';
 import { csrfFrom, expectRedirect, type HttpClient, type UploadFile } from './http-client.js';
 
@@ -64,16 +64,6 @@ export interface UploadedDocument {
 
 export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
-/** POST /services/:slug/apply: a new draft; returns its id. */
-export async function startDraft(client: HttpClient, slug: string, csrf: string): Promise<number> {
-  const location = expectRedirect(
-    await client.postForm(`/services/${slug}/apply`, { _csrf: csrf }),
-    `apply ${slug}`,
-    /^\/applications\/\d+\/form\/0$/,
-  );
-  return Number(/\/applications\/(\d+)\//.exec(location)![1]);
-}
-
 /**
  * POST /services/:slug/apply with the first page's answers, and its files when it has file fields
  * (multipart, as the page's form sends them): the draft is made with them. Returns its id.
@@ -97,38 +87,37 @@ export async function saveFirstPage(
   return Number(/\/applications\/(\d+)\//.exec(location)![1]);
 }
 
-/** POST /applications/:id/documents: one PDF for one requirement. */
-export async function uploadDocument(
-  client: HttpClient,
-  applicationId: number,
-  csrf: string,
-  requirement: string,
-  pdf: Buffer,
-): Promise<UploadedDocument> {
-  const res = await client.postMultipart(
-    `/applications/${applicationId}/documents`,
-    { _csrf: csrf, requirement },
-    [{ field: 'files', filename: `${requirement}.pdf`, contentType: 'application/pdf', data: pdf }],
-  );
-  expectRedirect(res, `upload ${requirement}`, /\/documents/);
-  return { requirement, size: pdf.length, sha256: sha256(pdf) };
-}
-
-/** POSTs every page of the form with valid answers. */
-export async function answerAllPages(
+/**
+ * Every page of the form as the resident's browser sends it: the first page to
+ * `/services/:slug/apply` (it makes the draft), the others to `/applications/:id/form/:page`, each
+ * with valid answers and, on a page with file fields, the files of `fileFor` for the required
+ * ones, sent with the page as multipart (decision 0012). Returns the draft's id and the files sent.
+ */
+export async function answerPagesWithFiles(
   client: HttpClient,
   definition: ServiceDefinition,
-  applicationId: number,
   csrf: string,
-): Promise<void> {
-  const pages = formSteps(definition).length;
-  for (let page = 0; page < pages; page++) {
-    const res = await client.postForm(
-      `/applications/${applicationId}/form/${page}`,
-      pageBody(definition, page, csrf),
-    );
-    expectRedirect(res, `page ${page}`);
+  fileFor: (field: FieldDef) => Buffer,
+): Promise<{ applicationId: number; documents: UploadedDocument[] }> {
+  const documents: UploadedDocument[] = [];
+  let applicationId = 0;
+  for (const [page, step] of formSteps(definition).entries()) {
+    const path =
+      page === 0 ? `/services/${definition.slug}/apply` : `/applications/${applicationId}/form/${page}`;
+    const body = new URLSearchParams(pageBody(definition, page, csrf));
+    const files: UploadFile[] = [];
+    for (const field of fieldsOfStep(definition, step)) {
+      if (field.type !== 'file' || field.required === false) continue;
+      const data = fileFor(field);
+      files.push({ field: field.key, filename: `${field.key}.pdf`, contentType: 'application/pdf', data });
+      documents.push({ requirement: field.document, size: data.length, sha256: sha256(data) });
+    }
+    const res =
+      files.length > 0 ? await client.postMultipart(path, body, files) : await client.postForm(path, body);
+    const location = expectRedirect(res, `page ${page}`, /^\/applications\/\d+\/(form\/\d+|check)$/);
+    applicationId = Number(/\/applications\/(\d+)\//.exec(location)![1]);
   }
+  return { applicationId, documents };
 }
 
 /** POST /applications/:id/submit: true on the 303 to the submitted page. */
