@@ -56,18 +56,19 @@ async function main(): Promise<void> {
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   const upload = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: 10 * 1024 * 1024, files: 1 },
+    limits: { fileSize: 10 * 1024 * 1024, files: 5 },
   });
   let nextId = Number(process.pid) * 1_000_000_000 + (Date.now() % 1_000_000_000);
 
   for (const [name, step] of Object.entries(plan)) {
     const body = 'x'.repeat(step.bodyBytes);
-    const handlers: express.RequestHandler[] = step.upload ? [upload.single('files')] : [];
+    const handlers: express.RequestHandler[] = step.upload ? [upload.any()] : [];
     handlers.push(async (req, res) => {
       for (const read of step.reads) await db.raw(read.sql, read.bindings as never[]);
-      if (req.file)
-        await writeDurably(path.join(uploadDir, `${randomBytes(16).toString('hex')}.pdf`), req.file.buffer);
-      await syncDirectory(uploadDir);
+      const files = Array.isArray(req.files) ? req.files : [];
+      for (const file of files)
+        await writeDurably(path.join(uploadDir, `${randomBytes(16).toString('hex')}.pdf`), file.buffer);
+      if (files.length > 0) await syncDirectory(uploadDir);
       if (step.writes.length > 0) {
         await db.transaction(async (trx) => {
           for (const bytes of step.writes) {

@@ -8,11 +8,15 @@ import { createDb } from '../../db/connection.js';
 import { Browser } from '../../test/scale/support.js';
 import { csrfFrom } from '../../test/support/http.js';
 import { pdfOfSize } from '../../test/support/clamav.js';
+import { pageBody } from '../../test/support/answers.js';
+import { loadRegistry } from '../../server/boot.js';
 
 const PASSWORD = process.env.GENERATED_PASSWORD ?? 'Generated-Portal-2026';
 const ONLY = process.env.ENDPOINTS?.split(',');
 const SLUG = 'residence-certificate';
-const REQUIREMENT = 'cprCopy';
+/** The residence certificate's page with its file fields, and the two it requires. */
+const FILES_PAGE = 2;
+const FILE_FIELDS = ['cprCopyFile', 'tenancyProofFile'];
 const PDF = pdfOfSize(100 * 1024);
 const MUNICIPALITIES = ['capital', 'muharraq', 'northern', 'southern'];
 
@@ -40,6 +44,7 @@ export interface Fixtures {
   endpoints: Endpoint[];
 }
 
+/** The files page as its form sends it: the fields, then a 100 KB PDF for each required file field. */
 function multipart(fields: Record<string, string>): { body: Buffer; contentType: string } {
   const boundary = '----loadbench7d1c3b';
   const parts: Buffer[] = [];
@@ -48,13 +53,16 @@ function multipart(fields: Record<string, string>): { body: Buffer; contentType:
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
     );
   }
-  parts.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="cpr.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
-    ),
-    PDF,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  );
+  for (const field of FILE_FIELDS) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${field}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
+      PDF,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
@@ -98,7 +106,8 @@ export async function fixtures(base: URL, databaseUrl: string, runs: number): Pr
     const trackCsrf = csrfFrom((await visitor.get(base, '/track')).text);
     const draft = await applicant.browser.post(base, `/services/${SLUG}/apply`, { _csrf: applicant.csrf });
     const draftPath = draft.location!.replace(/\/form\/0$/, '');
-    const upload = multipart({ _csrf: applicant.csrf, requirement: REQUIREMENT });
+    const firstPage = pageBody((await loadRegistry()).latest(SLUG)!, 0, applicant.csrf);
+    const upload = multipart({ _csrf: applicant.csrf, action: 'continue' });
     // Decisions: each request takes the next submitted application, municipality by municipality.
     const queue = MUNICIPALITIES.flatMap((m, k) => submitted[m]!.map((id) => ({ id, k })));
     queue.sort((a, b) => a.id - b.id);
@@ -122,14 +131,14 @@ export async function fixtures(base: URL, databaseUrl: string, runs: number): Pr
           {
             method: 'POST',
             path: `/services/${SLUG}/apply`,
-            body: form({ _csrf: applicant.csrf }),
+            body: firstPage,
             contentType: urlencoded,
             cookie: applicant.browser.cookieHeader(),
             keepDraft: true,
           },
           {
             method: 'POST',
-            path: (_i, context) => `/applications/${context.draft}/documents`,
+            path: (_i, context) => `/applications/${context.draft}/form/${FILES_PAGE}`,
             body: upload.body,
             contentType: upload.contentType,
             cookie: applicant.browser.cookieHeader(),
