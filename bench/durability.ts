@@ -3,8 +3,8 @@
  *
  * Each round: a fresh database and upload directory; the real portal (server/main.ts) as a child
  * process; WORKERS signed-in residents each running the residence-certificate flow in a loop
- * (every page with its answers, the required PDFs sent with their page, submit, read the reference off the submitted
- * page); SIGKILL at a random moment; wait for the exit; restart on the same data; one more
+ * (every page with its answers, the required PDFs sent with their page, submit, read the reference
+ * off the submitted page); SIGKILL at a random moment; wait for the exit; restart on the same data; one more
  * submission to show the restarted portal works; a clean stop; then the checks:
  *   - every acknowledged submission (303 to /submitted and the page with its reference received)
  *     is there, submitted, with its SUBMIT audit row and all its documents, each file whole

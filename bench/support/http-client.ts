@@ -49,26 +49,8 @@ export class HttpClient {
     fields: Record<string, string> | URLSearchParams,
     files: UploadFile[],
   ): Promise<HttpResponse> {
-    const boundary = `----bench${randomBytes(12).toString('hex')}`;
-    const parts: Buffer[] = [];
-    const entries = fields instanceof URLSearchParams ? [...fields] : Object.entries(fields);
-    for (const [name, value] of entries) {
-      parts.push(
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-      );
-    }
-    for (const file of files) {
-      parts.push(
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\n` +
-            `Content-Type: ${file.contentType}\r\n\r\n`,
-        ),
-        file.data,
-        Buffer.from('\r\n'),
-      );
-    }
-    parts.push(Buffer.from(`--${boundary}--\r\n`));
-    return this.send('POST', path, Buffer.concat(parts), `multipart/form-data; boundary=${boundary}`);
+    const { body, contentType } = multipartBody(fields, files);
+    return this.send('POST', path, body, contentType);
   }
 
   private send(method: string, path: string, body?: Buffer, contentType?: string): Promise<HttpResponse> {
@@ -124,6 +106,33 @@ export class HttpClient {
 }
 
 /** A keep-alive agent for `sockets` concurrent clients. */
+/** A multipart/form-data body: the text fields (repeated keys from URLSearchParams), then the files. */
+export function multipartBody(
+  fields: Record<string, string> | URLSearchParams,
+  files: UploadFile[],
+): { body: Buffer; contentType: string } {
+  const boundary = `----bench${randomBytes(12).toString('hex')}`;
+  const parts: Buffer[] = [];
+  const entries = fields instanceof URLSearchParams ? [...fields] : Object.entries(fields);
+  for (const [name, value] of entries) {
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    );
+  }
+  for (const file of files) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\n` +
+          `Content-Type: ${file.contentType}\r\n\r\n`,
+      ),
+      file.data,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
 export function keepAliveAgent(sockets: number): http.Agent {
   return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
 }

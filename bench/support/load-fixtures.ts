@@ -10,13 +10,14 @@ import { csrfFrom } from '../../test/support/http.js';
 import { pdfOfSize } from '../../test/support/clamav.js';
 import { pageBody } from '../../test/support/answers.js';
 import { loadRegistry } from '../../server/boot.js';
+import { fieldsOfStep, formSteps } from '../../workflows/form/form.js';
+import { multipartBody } from './http-client.js';
 
 const PASSWORD = process.env.GENERATED_PASSWORD ?? 'Generated-Portal-2026';
 const ONLY = process.env.ENDPOINTS?.split(',');
 const SLUG = 'residence-certificate';
-/** The residence certificate's page with its file fields, and the two it requires. */
+/** The residence certificate's page with its file fields. */
 const FILES_PAGE = 2;
-const FILE_FIELDS = ['cprCopyFile', 'tenancyProofFile'];
 const PDF = pdfOfSize(100 * 1024);
 const MUNICIPALITIES = ['capital', 'muharraq', 'northern', 'southern'];
 
@@ -42,28 +43,6 @@ export interface Endpoint {
 
 export interface Fixtures {
   endpoints: Endpoint[];
-}
-
-/** The files page as its form sends it: the fields, then a 100 KB PDF for each required file field. */
-function multipart(fields: Record<string, string>): { body: Buffer; contentType: string } {
-  const boundary = '----loadbench7d1c3b';
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    );
-  }
-  for (const field of FILE_FIELDS) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${field}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
-      ),
-      PDF,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 async function signedIn(base: URL, email: string): Promise<{ browser: Browser; csrf: string }> {
@@ -106,8 +85,15 @@ export async function fixtures(base: URL, databaseUrl: string, runs: number): Pr
     const trackCsrf = csrfFrom((await visitor.get(base, '/track')).text);
     const draft = await applicant.browser.post(base, `/services/${SLUG}/apply`, { _csrf: applicant.csrf });
     const draftPath = draft.location!.replace(/\/form\/0$/, '');
-    const firstPage = pageBody((await loadRegistry()).latest(SLUG)!, 0, applicant.csrf);
-    const upload = multipart({ _csrf: applicant.csrf, action: 'continue' });
+    const definition = (await loadRegistry()).latest(SLUG)!;
+    const firstPage = pageBody(definition, 0, applicant.csrf);
+    // The files page as its form sends it: a 100 KB PDF for each required file field.
+    const upload = multipartBody(
+      { _csrf: applicant.csrf, action: 'continue' },
+      fieldsOfStep(definition, formSteps(definition)[FILES_PAGE]!)
+        .filter((f) => f.type === 'file' && f.required !== false)
+        .map((f) => ({ field: f.key, filename: `${f.key}.pdf`, contentType: 'application/pdf', data: PDF })),
+    );
     // Decisions: each request takes the next submitted application, municipality by municipality.
     const queue = MUNICIPALITIES.flatMap((m, k) => submitted[m]!.map((id) => ({ id, k })));
     queue.sort((a, b) => a.id - b.id);
