@@ -2,22 +2,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { migrationSource } from './migrations/index.js';
+import { CachedStatementsSqlite3Client } from './sqlite-client.js';
 
 export type Db = Knex;
 export type DbClient = 'sqlite' | 'pg';
 
 /** Which engine a knex instance talks to; queries that differ between the two ask this. */
 export function clientOf(db: Knex): DbClient {
-  const client = (db.client as { config: { client: string } }).config.client;
-  return client === 'pg' || client === 'postgres' || client === 'postgresql' ? 'pg' : 'sqlite';
+  return (db.client as { dialect: string }).dialect === 'postgresql' ? 'pg' : 'sqlite';
 }
 
 /**
  * Opens the database named by a URL: `sqlite:///abs/path.sqlite`, `sqlite://relative.sqlite`,
  * `sqlite::memory:` or `postgres://…`. SQLite gets WAL, synchronous=FULL (an acknowledged
- * submission survives a crash), foreign keys and a busy timeout on every connection.
+ * submission survives a crash), foreign keys and a busy timeout on every connection, and keeps
+ * each connection's statements prepared (db/sqlite-client.ts; `keepStatements: false` gives knex's
+ * own client, which prepares every statement afresh: the benchmarks' floors use it).
  */
-export function createDb(url: string): Knex {
+export function createDb(url: string, options: { keepStatements?: boolean } = {}): Knex {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     return knexFactory({
       client: 'pg',
@@ -29,7 +31,7 @@ export function createDb(url: string): Knex {
   const filename = sqliteFilename(url);
   if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
   return knexFactory({
-    client: 'sqlite3',
+    client: options.keepStatements === false ? 'sqlite3' : CachedStatementsSqlite3Client,
     connection: { filename },
     useNullAsDefault: true,
     pool: {

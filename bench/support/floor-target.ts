@@ -25,7 +25,10 @@ import { answerUsageRequests, send } from './target-ipc.js';
 async function main(): Promise<void> {
   const port = Number(process.env.PORT);
   const uploadDir = path.resolve(process.env.UPLOAD_DIR ?? 'uploads');
-  const db = createDb(process.env.DATABASE_URL ?? 'sqlite://floor.sqlite');
+  // knex as shipped (every statement prepared afresh) unless FLOOR_KEEP_STATEMENTS=1 (bench/README.md).
+  const db = createDb(process.env.DATABASE_URL ?? 'sqlite://floor.sqlite', {
+    keepStatements: process.env.FLOOR_KEEP_STATEMENTS === '1',
+  });
   await migrateLatest(db);
   await fs.mkdir(uploadDir, { recursive: true, mode: 0o700 });
   const now = new Date();
