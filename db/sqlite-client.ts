@@ -22,7 +22,10 @@
 import Client_SQLite3, { type SqliteQueryObject } from 'knex/lib/dialects/sqlite3/index.js';
 import type { Database, RunResult, Statement } from 'sqlite3';
 
-/** How many statements each connection keeps prepared; the portal uses a little over 100 distinct ones. */
+/**
+ * How many statements each connection keeps prepared. A request runs about a dozen; SQL whose text
+ * varies (an `in (…)` list of varying length) makes more, and the least recently used are let go.
+ */
 export const STATEMENT_CACHE_SIZE = 256;
 
 /** A connection's prepared statements, least recently used first (Map keeps insertion order). */
