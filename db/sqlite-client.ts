@@ -110,7 +110,11 @@ export function statementCacheOf(connection: Database): StatementCache {
   return cacheOf(connection);
 }
 
-/** `run` for writes that return no rows (as knex's own client decides), `all` for the rest. */
+/**
+ * `run` for writes that return no rows, as knex's own client decides: an insert or update without
+ * RETURNING, an increment, a delete (knex's SQLite compiler leaves RETURNING off a delete; a test
+ * checks that a delete asked to return rows is still committed at once). `all` for the rest.
+ */
 function runsWithoutRows(obj: SqliteQueryObject): boolean {
   switch (obj.method) {
     case 'insert':

@@ -109,6 +109,23 @@ describe('SQLite prepared statements kept per connection', () => {
     }
   });
 
+  it('when a delete is asked to return its rows, then it is committed at once and another connection sees it', async () => {
+    await db('items').insert([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    const deleted: unknown = await db('items').where('id', '>', 0).del().returning('id');
+    const other = await openRaw(path.join(dir, 'db.sqlite'));
+    try {
+      const rows = await new Promise<unknown[]>((resolve, reject) =>
+        other.all('select count(*) as n from items', (err, r) => (err ? reject(err) : resolve(r))),
+      );
+      expect(rows).to.deep.equal([{ n: 0 }]);
+      expect(await checkpointBusy(other)).to.equal(0);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+    // knex's own SQLite client answers a delete with the count of rows, RETURNING or not.
+    expect(deleted).to.equal(3);
+  });
+
   it('when more distinct statements have run than a connection keeps, then the oldest are let go and still run when asked again', async () => {
     const raw = await openRaw(path.join(dir, 'db.sqlite'));
     const cache = new StatementCache(raw, 2);
