@@ -96,18 +96,14 @@ function noop(): void {}
 
 const caches = new WeakMap<Database, StatementCache>();
 
-function cacheOf(connection: Database): StatementCache {
+/** A connection's statement cache, made on first use (exported for tests and diagnostics). */
+export function statementCacheOf(connection: Database): StatementCache {
   let cache = caches.get(connection);
   if (!cache) {
     cache = new StatementCache(connection);
     caches.set(connection, cache);
   }
   return cache;
-}
-
-/** The statement's cache for a connection, for tests and diagnostics. */
-export function statementCacheOf(connection: Database): StatementCache {
-  return cacheOf(connection);
 }
 
 /**
@@ -131,7 +127,7 @@ function runsWithoutRows(obj: SqliteQueryObject): boolean {
 export class CachedStatementsSqlite3Client extends Client_SQLite3 {
   override async _query(connection: Database, obj: SqliteQueryObject): Promise<SqliteQueryObject> {
     if (!obj.sql) throw new Error('The query is empty');
-    const cache = cacheOf(connection);
+    const cache = statementCacheOf(connection);
     const statement = await cache.statement(obj.sql);
     return new Promise((resolve, reject) => {
       const done = function (this: RunResult, err: Error | null, rows?: unknown[]): void {
