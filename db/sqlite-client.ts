@@ -61,11 +61,13 @@ export class StatementCache {
     return prepared;
   }
 
-  /** Drops and finalizes a statement whose run failed. */
-  discard(sql: string, statement: Statement): void {
-    const cached = this.entries.get(sql);
-    if (cached) void cached.then((s) => s === statement && this.forget(sql, cached), noop);
-    statement.finalize(noop);
+  /**
+   * Drops and finalizes a statement whose run failed (`entry` is what `statement(sql)` gave). A run
+   * already queued on it finishes first: node-sqlite3 queues the finalize behind it.
+   */
+  async discard(sql: string, entry: Promise<Statement>): Promise<void> {
+    this.forget(sql, entry);
+    await entry.then(finalize, noop);
   }
 
   /** Finalizes every statement; a run already queued on one finishes first (node-sqlite3 queues). */
@@ -128,11 +130,12 @@ export class CachedStatementsSqlite3Client extends Client_SQLite3 {
   override async _query(connection: Database, obj: SqliteQueryObject): Promise<SqliteQueryObject> {
     if (!obj.sql) throw new Error('The query is empty');
     const cache = statementCacheOf(connection);
-    const statement = await cache.statement(obj.sql);
+    const entry = cache.statement(obj.sql);
+    const statement = await entry;
     return new Promise((resolve, reject) => {
       const done = function (this: RunResult, err: Error | null, rows?: unknown[]): void {
         if (err) {
-          cache.discard(obj.sql, statement);
+          void cache.discard(obj.sql, entry);
           reject(err);
           return;
         }

@@ -61,8 +61,9 @@ describe('SQLite prepared statements kept per connection', () => {
     expect(changed).to.deep.equal([1, 4]);
   });
 
-  it('when a query fails, then the caller gets the error and the same query runs again afterwards', async () => {
+  it('when a query fails, then the caller gets the error, its statement is let go and the same query runs again afterwards', async () => {
     await db('items').insert({ name: 'a' });
+    const withInsert = await cacheSize();
     let failure: unknown;
     try {
       await db('items').insert({ name: 'a' });
@@ -70,6 +71,7 @@ describe('SQLite prepared statements kept per connection', () => {
       failure = err;
     }
     expect(String(failure)).to.match(/UNIQUE constraint failed: items\.name/);
+    expect(await cacheSize()).to.equal(withInsert - 1);
     expect(await db('items').insert({ name: 'b' })).to.deep.equal([2]);
     let syntax: unknown;
     try {
