@@ -31,6 +31,7 @@ export function scaffoldService(slug: string, importPrefix = '..'): string {
  * Walk-through: docs/adding-a-service.md.
  */
 import { defineService } from '${importPrefix}/define-service.js';
+import { applicantNameField, cprField, mobileField } from '${importPrefix}/form/applicant-fields.js';
 import { standardReview } from '${importPrefix}/standard-review.js';
 
 export default defineService({
@@ -63,21 +64,10 @@ export default defineService({
     queryWindowDays: 14,
   },
   fields: [
-    {
-      key: 'applicantName',
-      type: 'text',
-      step: 0,
-      prefill: 'name',
-      label: { ar: 'الاسم الكامل', en: 'Full name' },
-    },
-    { key: 'cpr', type: 'cpr', step: 0, prefill: 'cpr', label: { ar: 'الرقم الشخصي', en: 'CPR number' } },
-    {
-      key: 'mobile',
-      type: 'mobile',
-      step: 0,
-      prefill: 'mobile',
-      label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' },
-    },
+    // The person's name, CPR and mobile, filled in from their account (workflows/form/applicant-fields.ts).
+    applicantNameField,
+    cprField,
+    mobileField,
     {
       key: 'details',
       type: 'longtext',

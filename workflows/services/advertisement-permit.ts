@@ -1,4 +1,5 @@
 import { defineService } from '../define-service.js';
+import { emailField, mobileField } from '../form/applicant-fields.js';
 import { standardReview } from '../standard-review.js';
 
 export default defineService({
@@ -102,20 +103,8 @@ export default defineService({
       maxLength: 120,
       label: { ar: 'اسم المفوض بالتوقيع', en: 'Authorised signatory' },
     },
-    {
-      key: 'mobile',
-      type: 'mobile',
-      step: 0,
-      prefill: 'mobile',
-      label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' },
-    },
-    {
-      key: 'email',
-      type: 'email',
-      step: 0,
-      prefill: 'email',
-      label: { ar: 'البريد الإلكتروني', en: 'Email address' },
-    },
+    mobileField,
+    emailField({ required: true }),
     {
       key: 'siteAddress',
       type: 'address',

@@ -1,4 +1,5 @@
 import { defineService } from '../define-service.js';
+import { applicantNameField, cprField, emailField, mobileField } from '../form/applicant-fields.js';
 import { standardReview } from '../standard-review.js';
 
 export default defineService({
@@ -42,29 +43,10 @@ export default defineService({
     queryWindowDays: 5,
   },
   fields: [
-    {
-      key: 'applicantName',
-      type: 'text',
-      step: 0,
-      prefill: 'name',
-      label: { ar: 'اسم مقدم الطلب', en: 'Applicant’s name' },
-    },
-    { key: 'cpr', type: 'cpr', step: 0, prefill: 'cpr', label: { ar: 'الرقم الشخصي', en: 'CPR number' } },
-    {
-      key: 'mobile',
-      type: 'mobile',
-      step: 0,
-      prefill: 'mobile',
-      label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' },
-    },
-    {
-      key: 'email',
-      type: 'email',
-      step: 0,
-      prefill: 'email',
-      required: false,
-      label: { ar: 'البريد الإلكتروني', en: 'Email address' },
-    },
+    applicantNameField,
+    cprField,
+    mobileField,
+    emailField({ required: false }),
     {
       key: 'address',
       type: 'address',

@@ -1,4 +1,5 @@
 import { defineService } from '../define-service.js';
+import { emailField, mobileField } from '../form/applicant-fields.js';
 import { standardReview } from '../standard-review.js';
 
 export default defineService({
@@ -128,20 +129,8 @@ export default defineService({
       prefill: 'cpr',
       label: { ar: 'الرقم الشخصي للمفوض', en: 'Signatory’s CPR number' },
     },
-    {
-      key: 'mobile',
-      type: 'mobile',
-      step: 0,
-      prefill: 'mobile',
-      label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' },
-    },
-    {
-      key: 'email',
-      type: 'email',
-      step: 0,
-      prefill: 'email',
-      label: { ar: 'البريد الإلكتروني', en: 'Email address' },
-    },
+    mobileField,
+    emailField({ required: true }),
     {
       key: 'activity',
       type: 'select',

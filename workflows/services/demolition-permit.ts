@@ -1,4 +1,6 @@
 import { defineService } from '../define-service.js';
+import { applicantNameField, cprField, emailField, mobileField } from '../form/applicant-fields.js';
+import { ownerPowerOfAttorneyDocument, ownershipDeedDocument } from '../form/property-documents.js';
 import { standardReview } from '../standard-review.js';
 
 export default defineService({
@@ -18,14 +20,7 @@ export default defineService({
   department: 'building-permits',
   guide: {
     documents: [
-      {
-        key: 'ownershipDeed',
-        label: { ar: 'وثيقة ملكية العقار', en: 'Title deed of the property' },
-        required: true,
-        types: ['pdf', 'jpeg', 'png'],
-        maxSizeMb: 10,
-        maxFiles: 2,
-      },
+      ownershipDeedDocument({ required: true }),
       {
         key: 'demolitionMethod',
         label: { ar: 'بيان طريقة الهدم وإجراءات السلامة', en: 'Method statement and safety measures' },
@@ -62,14 +57,7 @@ export default defineService({
         maxSizeMb: 20,
         maxFiles: 3,
       },
-      {
-        key: 'powerOfAttorney',
-        label: { ar: 'الوكالة القانونية من المالك', en: 'Power of attorney from the owner' },
-        required: false,
-        types: ['pdf'],
-        maxSizeMb: 5,
-        maxFiles: 1,
-      },
+      ownerPowerOfAttorneyDocument,
     ],
     fee: {
       amount: 20,
@@ -81,14 +69,8 @@ export default defineService({
     slaDays: 12,
   },
   fields: [
-    {
-      key: 'applicantName',
-      type: 'text',
-      step: 0,
-      prefill: 'name',
-      label: { ar: 'اسم مقدم الطلب', en: 'Applicant’s name' },
-    },
-    { key: 'cpr', type: 'cpr', step: 0, prefill: 'cpr', label: { ar: 'الرقم الشخصي', en: 'CPR number' } },
+    applicantNameField,
+    cprField,
     {
       key: 'capacity',
       type: 'radio',
@@ -108,20 +90,8 @@ export default defineService({
       showWhen: { field: 'capacity', equals: 'company' },
       label: { ar: 'رقم السجل التجاري', en: 'Commercial registration (CR) number' },
     },
-    {
-      key: 'mobile',
-      type: 'mobile',
-      step: 0,
-      prefill: 'mobile',
-      label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' },
-    },
-    {
-      key: 'email',
-      type: 'email',
-      step: 0,
-      prefill: 'email',
-      label: { ar: 'البريد الإلكتروني', en: 'Email address' },
-    },
+    mobileField,
+    emailField({ required: true }),
     {
       key: 'plotNumber',
       type: 'text',

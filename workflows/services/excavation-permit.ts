@@ -1,4 +1,5 @@
 import { defineService } from '../define-service.js';
+import { applicantNameField, cprField, emailField, mobileField } from '../form/applicant-fields.js';
 import { standardReview } from '../standard-review.js';
 
 export default defineService({
@@ -81,14 +82,8 @@ export default defineService({
     slaDays: 15,
   },
   fields: [
-    {
-      key: 'applicantName',
-      type: 'text',
-      step: 0,
-      prefill: 'name',
-      label: { ar: 'اسم مقدم الطلب', en: 'Applicant’s name' },
-    },
-    { key: 'cpr', type: 'cpr', step: 0, prefill: 'cpr', label: { ar: 'الرقم الشخصي', en: 'CPR number' } },
+    applicantNameField,
+    cprField,
     {
       key: 'capacity',
       type: 'radio',
@@ -114,20 +109,8 @@ export default defineService({
       maxLength: 120,
       label: { ar: 'اسم المقاول', en: 'Contractor’s name' },
     },
-    {
-      key: 'mobile',
-      type: 'mobile',
-      step: 0,
-      prefill: 'mobile',
-      label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' },
-    },
-    {
-      key: 'email',
-      type: 'email',
-      step: 0,
-      prefill: 'email',
-      label: { ar: 'البريد الإلكتروني', en: 'Email address' },
-    },
+    mobileField,
+    emailField({ required: true }),
     {
       key: 'siteAddress',
       type: 'address',

@@ -1,4 +1,6 @@
 import { defineService } from '../define-service.js';
+import { applicantNameField, cprField, emailField, mobileField } from '../form/applicant-fields.js';
+import { ownershipDeedDocument } from '../form/property-documents.js';
 import { standardReview } from '../standard-review.js';
 
 export default defineService({
@@ -29,14 +31,7 @@ export default defineService({
         maxSizeMb: 5,
         maxFiles: 2,
       },
-      {
-        key: 'ownershipDeed',
-        label: { ar: 'وثيقة ملكية العقار', en: 'Title deed of the property' },
-        required: false,
-        types: ['pdf', 'jpeg', 'png'],
-        maxSizeMb: 10,
-        maxFiles: 2,
-      },
+      ownershipDeedDocument({ required: false }),
       {
         key: 'paymentReceipts',
         label: { ar: 'إيصالات سداد حديثة', en: 'Recent payment receipts' },
@@ -62,14 +57,8 @@ export default defineService({
     slaDays: 3,
   },
   fields: [
-    {
-      key: 'applicantName',
-      type: 'text',
-      step: 0,
-      prefill: 'name',
-      label: { ar: 'اسم مقدم الطلب', en: 'Applicant’s name' },
-    },
-    { key: 'cpr', type: 'cpr', step: 0, prefill: 'cpr', label: { ar: 'الرقم الشخصي', en: 'CPR number' } },
+    applicantNameField,
+    cprField,
     {
       key: 'capacity',
       type: 'radio',
@@ -89,21 +78,8 @@ export default defineService({
       showWhen: { field: 'capacity', equals: 'company' },
       label: { ar: 'رقم السجل التجاري', en: 'Commercial registration (CR) number' },
     },
-    {
-      key: 'mobile',
-      type: 'mobile',
-      step: 0,
-      prefill: 'mobile',
-      label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' },
-    },
-    {
-      key: 'email',
-      type: 'email',
-      step: 0,
-      prefill: 'email',
-      required: false,
-      label: { ar: 'البريد الإلكتروني', en: 'Email address' },
-    },
+    mobileField,
+    emailField({ required: false }),
     {
       key: 'clearanceFor',
       type: 'radio',

@@ -1,4 +1,5 @@
 import { defineService } from '../define-service.js';
+import { applicantNameField, cprField, emailField, mobileField } from '../form/applicant-fields.js';
 import { standardReview } from '../standard-review.js';
 
 export default defineService({
@@ -76,14 +77,8 @@ export default defineService({
     queryWindowDays: 20,
   },
   fields: [
-    {
-      key: 'applicantName',
-      type: 'text',
-      step: 0,
-      prefill: 'name',
-      label: { ar: 'اسم مقدم الطلب', en: 'Applicant’s name' },
-    },
-    { key: 'cpr', type: 'cpr', step: 0, prefill: 'cpr', label: { ar: 'الرقم الشخصي', en: 'CPR number' } },
+    applicantNameField,
+    cprField,
     {
       key: 'payer',
       type: 'radio',
@@ -113,20 +108,8 @@ export default defineService({
       showWhen: { field: 'payer', equals: 'principal' },
       label: { ar: 'الرقم الشخصي لصاحب التأمين', en: 'CPR number of the person who paid the deposit' },
     },
-    {
-      key: 'mobile',
-      type: 'mobile',
-      step: 0,
-      prefill: 'mobile',
-      label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' },
-    },
-    {
-      key: 'email',
-      type: 'email',
-      step: 0,
-      prefill: 'email',
-      label: { ar: 'البريد الإلكتروني', en: 'Email address' },
-    },
+    mobileField,
+    emailField({ required: true }),
     {
       key: 'depositType',
       type: 'select',

@@ -1,4 +1,5 @@
 import { defineService } from '../define-service.js';
+import { applicantNameField, cprField, emailField, mobileField } from '../form/applicant-fields.js';
 import { standardReview } from '../standard-review.js';
 
 export default defineService({
@@ -74,14 +75,8 @@ export default defineService({
     queryWindowDays: 7,
   },
   fields: [
-    {
-      key: 'applicantName',
-      type: 'text',
-      step: 0,
-      prefill: 'name',
-      label: { ar: 'اسم مقدم الطلب', en: 'Applicant’s name' },
-    },
-    { key: 'cpr', type: 'cpr', step: 0, prefill: 'cpr', label: { ar: 'الرقم الشخصي', en: 'CPR number' } },
+    applicantNameField,
+    cprField,
     {
       key: 'capacity',
       type: 'radio',
@@ -101,20 +96,8 @@ export default defineService({
       showWhen: { field: 'capacity', equals: ['contractor', 'business'] },
       label: { ar: 'رقم السجل التجاري', en: 'Commercial registration (CR) number' },
     },
-    {
-      key: 'mobile',
-      type: 'mobile',
-      step: 0,
-      prefill: 'mobile',
-      label: { ar: 'رقم الهاتف النقال', en: 'Mobile number' },
-    },
-    {
-      key: 'email',
-      type: 'email',
-      step: 0,
-      prefill: 'email',
-      label: { ar: 'البريد الإلكتروني', en: 'Email address' },
-    },
+    mobileField,
+    emailField({ required: true }),
     { key: 'siteAddress', type: 'address', step: 1, label: { ar: 'عنوان الموقع', en: 'Site address' } },
     {
       key: 'siteLocation',

@@ -1,4 +1,5 @@
 import { defineService } from '../define-service.js';
+import { emailField } from '../form/applicant-fields.js';
 import { standardReview } from '../standard-review.js';
 
 export default defineService({
@@ -70,14 +71,7 @@ export default defineService({
         en: 'Optional, so the inspector can contact you if anything needs explaining.',
       },
     },
-    {
-      key: 'email',
-      type: 'email',
-      step: 0,
-      prefill: 'email',
-      required: false,
-      label: { ar: 'البريد الإلكتروني', en: 'Email address' },
-    },
+    emailField({ required: false }),
     {
       key: 'violationType',
       type: 'select',
