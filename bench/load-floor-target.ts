@@ -5,12 +5,15 @@
  * parameters; the writes (insert, update, delete) become as many inserts of rows of the same size
  * into a scratch table, in one transaction (one commit, as the portal's), because the original
  * writes cannot be repeated (unique references, versioned updates). An upload is parsed into memory
- * with multer and written like the portal (exclusive create, write, fsync, directory fsync), but
- * not scanned. The answer is a body of the same size and status as the portal's. No sessions, CSRF,
- * templates, validation or workflow.
+ * with multer, each file is sent to clamd as the portal sends it (the same INSTREAM exchange, through
+ * the portal's own client: it is I/O the portal does, on the same cores), and written like the
+ * portal (exclusive create, write, fsync, directory fsync). The answer is a body of the same size
+ * and status as the portal's. No sessions, CSRF, templates, validation, type detection or workflow.
  *
  * Environment: PORT, DATABASE_URL, UPLOAD_DIR, FLOOR_PLAN (a JSON file: name → FloorStep),
- * WEB_CONCURRENCY (processes, node:cluster, as the portal).
+ * WEB_CONCURRENCY (processes, node:cluster, as the portal), CLAMAV_SOCKET / CLAMAV_HOST /
+ * CLAMAV_PORT (as the portal's configuration), FLOOR_SCAN=0 (no scan: the floor of the runs before
+ * 24 November, for comparison).
  */
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +24,7 @@ import express from 'express';
 import multer from 'multer';
 import { createDb } from '../db/connection.js';
 import { syncDirectory, writeDurably } from '../server/services/durable-files.js';
+import { floorScanner } from './support/floor-scanner.js';
 
 export interface FloorStep {
   reads: { sql: string; bindings: unknown[] }[];
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
     limits: { fileSize: 10 * 1024 * 1024, files: 5 },
   });
   let nextId = Number(process.pid) * 1_000_000_000 + (Date.now() % 1_000_000_000);
+  const scanner = process.env.FLOOR_SCAN === '0' ? null : floorScanner();
 
   for (const [name, step] of Object.entries(plan)) {
     const body = 'x'.repeat(step.bodyBytes);
@@ -67,6 +72,11 @@ async function main(): Promise<void> {
     handlers.push(async (req, res) => {
       for (const read of step.reads) await db.raw(read.sql, read.bindings as never[]);
       const files = Array.isArray(req.files) ? req.files : [];
+      if (scanner) {
+        for (const file of files) {
+          if (!(await scanner.scan(file.buffer)).clean) return void res.status(422).send('infected');
+        }
+      }
       for (const file of files)
         await writeDurably(path.join(uploadDir, `${randomBytes(16).toString('hex')}.pdf`), file.buffer);
       if (files.length > 0) await syncDirectory(uploadDir);

@@ -6,9 +6,12 @@
  * file (same pragmas: WAL, synchronous=FULL), writes the rows a portal submission writes: the
  * submitted application row, its audit row, its two outbox rows (the applicant's and the
  * department's notices), its three report-counter rows (one upsert, as the portal's), its
- * service-level deadline and the document row. No sessions, CSRF, validation, workflow or scan.
+ * service-level deadline and the document row. No sessions, CSRF, validation, workflow or scan:
+ * the issue's floor "writes the same rows with knex and stores the same file".
  *
- * Environment: PORT, DATABASE_URL (sqlite:///…), UPLOAD_DIR.
+ * Environment: PORT, DATABASE_URL (sqlite:///…), UPLOAD_DIR; FLOOR_SCAN=1 (a what-if, not the
+ * issue's floor) sends the file to clamd first, through the portal's client and its CLAMAV_*
+ * settings, as the load benchmark's floor does (decision 0015).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -19,6 +22,7 @@ import { createDb, migrateLatest } from '../../db/connection.js';
 import { initialSnapshot } from '../../workflows/engine.js';
 import { newReference } from '../../server/services/reference.js';
 import { syncDirectory, writeDurably } from '../../server/services/durable-files.js';
+import { floorScanner } from './floor-scanner.js';
 import { TWO_FIELDS } from './bench-services.js';
 import { answerUsageRequests, send } from './target-ipc.js';
 
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
   const app = express();
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 1024 * 1024, files: 1 } });
+  const scanner = process.env.FLOOR_SCAN === '1' ? floorScanner() : null;
 
   app.post('/submit', upload.single('files'), async (req, res) => {
     const body = req.body as Record<string, string>;
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
     const file = req.file;
     let document: Record<string, unknown> | undefined;
     if (file) {
+      if (scanner && !(await scanner.scan(file.buffer)).clean) return void res.status(422).send('infected');
       const storedName = `${randomBytes(16).toString('hex')}.pdf`;
       await writeDurably(path.join(uploadDir, storedName), file.buffer);
       await syncDirectory(uploadDir);
