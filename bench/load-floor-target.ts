@@ -13,7 +13,7 @@
  * Environment: PORT, DATABASE_URL, UPLOAD_DIR, FLOOR_PLAN (a JSON file: name → FloorStep),
  * WEB_CONCURRENCY (processes, node:cluster, as the portal), CLAMAV_SOCKET / CLAMAV_HOST /
  * CLAMAV_PORT (as the portal's configuration), FLOOR_SCAN=0 (no scan: the floor of the runs before
- * 24 November, for comparison).
+ * decision 0015, for comparison).
  */
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
