@@ -69,6 +69,19 @@ const DEFAULT_HOLIDAYS = [
   '2027-12-17',
 ];
 
+/** Where clamd listens: a UNIX socket when one is given, otherwise TCP (default 127.0.0.1:3310). */
+export function clamavAddress(given: {
+  socket?: string | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
+}) {
+  return {
+    socket: given.socket,
+    host: given.host ?? (given.socket ? undefined : '127.0.0.1'),
+    port: given.port ?? 3310,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()) {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
@@ -114,11 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? 'e-services <no-reply@eservices.local>',
-    clamav: {
-      socket: e.CLAMAV_SOCKET,
-      host: e.CLAMAV_HOST ?? (e.CLAMAV_SOCKET ? undefined : '127.0.0.1'),
-      port: e.CLAMAV_PORT ?? 3310,
-    },
+    clamav: clamavAddress({ socket: e.CLAMAV_SOCKET, host: e.CLAMAV_HOST, port: e.CLAMAV_PORT }),
     calendar: { weekend: [5, 6], holidays, utcOffsetMinutes: 180 },
     trustProxy: e.TRUST_PROXY,
     runWorker: e.RUN_WORKER === 'true',
