@@ -92,6 +92,32 @@ describe(`Demo data on a fresh install (${dbLabel})`, function () {
     expect(verified.status).to.be.oneOf(['valid', 'expired']);
   });
 
+  it('when a demo application of each service is opened, then its one-line answers read as real ones (permit numbers, names), not the same filler everywhere', async () => {
+    const registry = await sharedRegistry();
+    const fillers = new Set<string>();
+    let textAnswers = 0;
+    for (const slug of await db('applications').distinct().pluck<string[]>('service_slug')) {
+      const row = await db('applications')
+        .where({ service_slug: slug })
+        .whereNot({ status: 'draft' })
+        .first<{ form_data: string; service_version: number }>('form_data', 'service_version');
+      const definition = registry.get(slug, Number(row.service_version))!;
+      const answers = JSON.parse(row.form_data) as Record<string, unknown>;
+      for (const field of definition.fields) {
+        if (field.type !== 'text' || typeof answers[field.key] !== 'string') continue;
+        textAnswers++;
+        if (answers[field.key] === 'Municipal services request') fillers.add(`${slug}.${field.key}`);
+      }
+    }
+    expect(textAnswers).to.be.greaterThan(10);
+    expect([...fillers]).to.deep.equal([]);
+    const road = await db('applications')
+      .where({ service_slug: 'road-occupancy-permit' })
+      .first<{ form_data: string }>('form_data');
+    const relatedPermit = (JSON.parse(road.form_data) as Record<string, unknown>).relatedPermit;
+    if (relatedPermit !== undefined) expect(relatedPermit).to.match(/\d/);
+  });
+
   it('when the portal starts again on a database with applications, then no more demo data is added', async () => {
     const period = services.stats.defaultPeriod();
     const again = await seedDemoApplications({

@@ -30,10 +30,54 @@ export function dateOffsets(definition: ServiceDefinition): Map<string, number> 
   return offsets;
 }
 
+/**
+ * A plausible answer for a one-line text field, from its key: a permit or account number where one
+ * is asked for, a name where a name is, a short description for "other" choices. A key not known
+ * here (a service added later) is answered by what its name ends with.
+ */
+const TEXT_ANSWERS: Record<string, string> = {
+  tradeName: 'Al Noor Trading',
+  contactName: 'Fatima Ali Hasan',
+  applicantName: 'Ahmed Yusuf Ebrahim',
+  engineerName: 'Eng. Khalid Mahmood',
+  engineeringOffice: 'Gulf Design Consultants',
+  contractorName: 'Al Bahar Contracting',
+  accountHolder: 'Ahmed Yusuf Ebrahim',
+  previousOwner: 'Hasan Abdulla Saleh',
+  newOwnerName: 'Maryam Hasan Abdulla',
+  reporterName: 'Sara Jassim',
+  businessName: 'Corner Grocery',
+  societyName: 'Muharraq Youth Club',
+  addressedTo: 'Ministry of Education',
+  bankNameOther: 'Bank of Bahrain and Kuwait',
+  plotNumber: '05-218-77',
+  permitNumber: 'BP-2025-04817',
+  existingPermitNumber: 'BP-2019-01122',
+  relatedPermit: 'BP-2025-04817',
+  engineerLicence: 'ECS-1187',
+  activityCode: '4711-01',
+  accountNumber: '100482731',
+  duplicateAccount: '100482745',
+  ewaAccount: '30045218',
+  receiptNumber: 'RC-2024-338102',
+  deedNumber: '2019-44721',
+  vehiclePlate: '412733',
+  intendedUse: 'A family home with a garden',
+};
+
+function textAnswer(key: string): string {
+  const known = TEXT_ANSWERS[key];
+  if (known) return known;
+  if (/Other$/.test(key)) return 'As described in the attached documents';
+  if (/(Number|Licence|Code|Account|Plate|Permit)$/.test(key)) return 'A-2025-00731';
+  if (/(Name|Owner|Holder)$/.test(key)) return 'Ahmed Yusuf Ebrahim';
+  return 'Municipal services request';
+}
+
 export function rawAnswer(field: FieldDef, date: (key: string) => string): unknown {
   switch (field.type) {
     case 'text':
-      return 'Municipal services request'.slice(0, field.maxLength);
+      return textAnswer(field.key).slice(0, field.maxLength);
     case 'longtext':
       return 'Work as described in the attached drawings; the site will be left clean.'.slice(
         0,
@@ -63,6 +107,8 @@ export function rawAnswer(field: FieldDef, date: (key: string) => string): unkno
       return '36001234';
     case 'email':
       return 'applicant@example.bh';
+    case 'iban':
+      return 'BH67 BMAG 0000 1299 1234 56';
     case 'address':
       return { flat: '', building: '1234', road: '4321', block: '338', area: '' };
     case 'file':
