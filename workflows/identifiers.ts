@@ -1,5 +1,5 @@
 /**
- * Identifiers people type: personal number (CPR), commercial registration (CR) and mobile.
+ * Identifiers people type: personal number (CPR), commercial registration (CR), mobile and IBAN.
  * Each normaliser returns the canonical form or null when the input is not valid.
  * Arabic-Indic digits (٠١٢٣٤٥٦٧٨٩) are accepted and turned into ASCII digits.
  */
@@ -33,6 +33,25 @@ export function normaliseMobile(value: string): string | null {
   const v = compact(value).replace(/[-()]/g, '');
   const m = /^(?:\+973|00973)?([36]\d{7})$/.exec(v);
   return m ? `+973${m[1]}` : null;
+}
+
+/**
+ * A Bahraini IBAN (ISO 13616): "BH", two check digits, a four-letter bank code and 14 letters or
+ * digits, 22 characters in all; spaces and lower case are accepted. The check digits must agree
+ * (mod 97 = 1), which catches a mistyped or swapped character before money is paid to it.
+ * Returns the compact upper-case form, or why it is refused: not shaped like one, or check digits
+ * that do not match.
+ */
+export function normaliseIban(value: string): { iban: string } | { refused: 'format' | 'checksum' } {
+  const v = compact(value).replace(/-/g, '').toUpperCase();
+  if (!/^BH\d{2}[A-Z]{4}[A-Z0-9]{14}$/.test(v)) return { refused: 'format' };
+  const rearranged = v.slice(4) + v.slice(0, 4);
+  let remainder = 0;
+  for (const ch of rearranged) {
+    const n = ch >= 'A' ? ch.charCodeAt(0) - 55 : Number(ch);
+    remainder = (remainder * (n > 9 ? 100 : 10) + n) % 97;
+  }
+  return remainder === 1 ? { iban: v } : { refused: 'checksum' };
 }
 
 /** A pragmatic e-mail check (one @, a dot in the domain, no spaces), lower-cased. */

@@ -79,6 +79,8 @@ export const answerFormatter = memo((lang: Lang) => {
         return money(Number(value));
       case 'date':
         return date(asText(value), { time: false });
+      case 'iban':
+        return asText(value).replace(/(.{4})(?=.)/g, '$1 ');
       case 'address': {
         const a = value as AddressValue;
         const parts = [

@@ -75,7 +75,7 @@ export const MAX_REVOKE_REASON = 1000;
 const CODE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 /** Answers that are about reaching the applicant, not facts to certify; the holder has a row of their own. */
-const NOT_CERTIFIED: ReadonlySet<FieldDef['type']> = new Set(['file', 'mobile', 'email']);
+const NOT_CERTIFIED: ReadonlySet<FieldDef['type']> = new Set(['file', 'mobile', 'email', 'iban']);
 
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 

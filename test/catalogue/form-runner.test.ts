@@ -136,6 +136,40 @@ describe(`The form runner (${dbLabel})`, () => {
     expect(await stored(id)).to.deep.equal(before);
   });
 
+  it('when a refund’s IBAN is mistyped, then the page says so in Arabic and in English and stores nothing; a right one is stored compact and shown in groups of four', async () => {
+    const definition = ctx.services.registry.latest('insurance-refund')!;
+    expect(definition.fields.find((f) => f.key === 'iban')!.type).to.equal('iban');
+    const id = await start(definition.slug);
+    await answerAllPages(definition, id);
+    const page = formSteps(definition).indexOf(definition.fields.find((f) => f.key === 'iban')!.step);
+    const before = await stored(id);
+    const post = async (iban: string) => {
+      const form = await agent.get(`/applications/${id}/form/${page}`);
+      return agent
+        .post(`/applications/${id}/form/${page}`)
+        .type('form')
+        .send(pageBody(definition, page, csrfFrom(form.text), { iban }));
+    };
+
+    const mistyped = await post('BH67 BMAG 0000 1299 1234 57');
+    expect(mistyped.status).to.equal(400);
+    expect(mistyped.text).to.contain('href="#iban"');
+    expect(mistyped.text).to.contain('ليس رقم آيبان صحيحًا');
+    expect(mistyped.text).to.contain('value="BH67 BMAG 0000 1299 1234 57"');
+    expect(await stored(id)).to.deep.equal(before);
+
+    await agent.get('/lang/en');
+    const foreign = await post('GB82 WEST 1234 5698 7654 32');
+    expect(foreign.status).to.equal(400);
+    expect(foreign.text).to.contain('must be a Bahraini IBAN of 22 characters starting with BH');
+    expect(await stored(id)).to.deep.equal(before);
+
+    expect((await post('bh67 bmag 0000 1299 1234 56')).status).to.equal(303);
+    expect((await stored(id)).iban).to.equal('BH67BMAG00001299123456');
+    const check = await agent.get(`/applications/${id}/check`);
+    expect(check.text).to.contain('BH67 BMAG 0000 1299 1234 56');
+  });
+
   it('when a conditional question’s condition holds, then it is required; otherwise it is ignored', async () => {
     const definition = ctx.services.registry.latest('residence-certificate')!;
     const id = await start(definition.slug);

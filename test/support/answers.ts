@@ -33,6 +33,8 @@ export function validRawAnswer(field: FieldDef): string | string[] | Record<stri
       return '36001234';
     case 'email':
       return 'applicant@example.bh';
+    case 'iban':
+      return 'BH67BMAG00001299123456';
     case 'address':
       return { flat: '', building: '1234', road: '4321', block: '338', area: 'Adliya' };
     case 'file':

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { checkField, type RuleResult } from '../../workflows/form/field-rules.js';
 import { isShown, validateStep } from '../../workflows/form/form.js';
 import { fieldSchema, type FieldDef } from '../../workflows/schema/fields.js';
@@ -38,6 +39,13 @@ describe('Form field rules', () => {
     ['CR', { type: 'cr' }, '123456/2', '123456-2'],
     ['mobile', { type: 'mobile' }, '+973 3600 1234', '+97336001234'],
     ['e-mail', { type: 'email' }, 'Name@Example.BH', 'name@example.bh'],
+    [
+      'IBAN typed in groups, lower case',
+      { type: 'iban' },
+      'bh67 bmag 0000 1299 1234 56',
+      'BH67BMAG00001299123456',
+    ],
+    ['IBAN with Arabic digits', { type: 'iban' }, 'BH٦٧BMAG٠٠٠٠١٢٩٩١٢٣٤٥٦', 'BH67BMAG00001299123456'],
     [
       'location',
       { type: 'location' },
@@ -97,6 +105,10 @@ describe('Form field rules', () => {
     ['a CR with letters', { type: 'cr' }, 'AB-12', 'crFormat'],
     ['a landline as mobile', { type: 'mobile' }, '17001234', 'mobileFormat'],
     ['an e-mail without domain', { type: 'email' }, 'name@', 'emailFormat'],
+    ['an IBAN of another country', { type: 'iban' }, 'GB82 WEST 1234 5698 7654 32', 'ibanFormat'],
+    ['an IBAN one character short', { type: 'iban' }, 'BH67 BMAG 0000 1299 1234 5', 'ibanFormat'],
+    ['an IBAN with one digit mistyped', { type: 'iban' }, 'BH67 BMAG 0000 1299 1234 57', 'ibanChecksum'],
+    ['an IBAN with two digits swapped', { type: 'iban' }, 'BH67 BMAG 0000 1929 1234 56', 'ibanChecksum'],
     ['a location too short', { type: 'location' }, 'here', 'locationTooShort'],
     ['a text field sent twice', { type: 'text' }, ['a', 'b'], 'duplicateField'],
   ];
@@ -108,6 +120,38 @@ describe('Form field rules', () => {
 
   it('when an optional field is left empty, then it is accepted with no value', () => {
     expect(check({ type: 'cpr', required: false }, '')).to.deep.equal({ ok: true, value: null });
+  });
+
+  describe('IBANs', () => {
+    const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const chars = (alphabet: string, length: number) =>
+      fc.array(fc.constantFrom(...alphabet), { minLength: length, maxLength: length }).map((a) => a.join(''));
+    /** ISO 7064 check digits, computed with BigInt: independent of the rule under test. */
+    const withCheckDigits = (bank: string, account: string): string => {
+      const digits = [...`${bank}${account}BH00`].map((c) => String(ALNUM.indexOf(c))).join('');
+      return `BH${String(98n - (BigInt(digits) % 97n)).padStart(2, '0')}${bank}${account}`;
+    };
+    const ibans = fc
+      .tuple(chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 4), chars(ALNUM, 14))
+      .map(([bank, account]) => withCheckDigits(bank, account));
+
+    it('when any well-formed Bahraini IBAN with its right check digits is entered, then it is accepted', () => {
+      fc.assert(fc.property(ibans, (iban) => valueOf(check({ type: 'iban' }, iban)) === iban));
+    });
+
+    // ISO 7064 MOD 97-10 catches every substitution of a digit by a digit or a letter by a letter
+    // (a letter counts as two digits, so a digit typed as a letter is caught only 96 times in 97).
+    it('when one digit or letter of a valid IBAN is mistyped as another of its kind, then the check digits catch it', () => {
+      fc.assert(
+        fc.property(ibans, fc.integer({ min: 2, max: 21 }), fc.nat(), (iban, at, pick) => {
+          const kind = /\d/.test(iban[at]!) ? '0123456789' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+          const others = [...kind].filter((c) => c !== iban[at]);
+          const wrong = iban.slice(0, at) + others[pick % others.length]! + iban.slice(at + 1);
+          return problemOf(check({ type: 'iban' }, wrong)) === 'ibanChecksum';
+        }),
+        { numRuns: 2000 },
+      );
+    });
   });
 
   describe('addresses', () => {

@@ -3,7 +3,14 @@
  * Each rule turns what a person typed into the value stored with the application, or a problem
  * whose `key` is translated under `errors.field.` (e.g. "cprFormat").
  */
-import { normaliseCpr, normaliseCr, normaliseEmail, normaliseMobile, toAsciiDigits } from '../identifiers.js';
+import {
+  normaliseCpr,
+  normaliseCr,
+  normaliseEmail,
+  normaliseIban,
+  normaliseMobile,
+  toAsciiDigits,
+} from '../identifiers.js';
 import { municipalityOfBlock } from '../municipalities.js';
 import type { FieldDef } from '../types.js';
 
@@ -137,6 +144,11 @@ export function checkField(field: FieldDef, raw: unknown, ctx: RuleContext): Rul
       return ((c) => (c ? ok(c) : bad('mobileFormat')))(normaliseMobile(v));
     case 'email':
       return ((c) => (c ? ok(c) : bad('emailFormat')))(normaliseEmail(v));
+    case 'iban': {
+      const checked = normaliseIban(v);
+      if ('iban' in checked) return ok(checked.iban);
+      return bad(checked.refused === 'format' ? 'ibanFormat' : 'ibanChecksum');
+    }
   }
 }
 

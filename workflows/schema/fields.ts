@@ -55,6 +55,8 @@ export const fieldSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...common, type: z.literal('cr') }),
   z.strictObject({ ...common, type: z.literal('mobile') }),
   z.strictObject({ ...common, type: z.literal('email') }),
+  /** A Bahraini IBAN, checked with its check digits; stored compact, shown in groups of four. */
+  z.strictObject({ ...common, type: z.literal('iban') }),
   z.strictObject({ ...common, type: z.literal('address') }),
   z.strictObject({ ...common, type: z.literal('location') }),
   z.strictObject({ ...common, type: z.literal('file'), document: z.string() }),

@@ -1,8 +1,9 @@
 import { defineService } from '../define-service.js';
 import { applicantNameField, cprField, emailField, mobileField } from '../form/applicant-fields.js';
 import { standardReview } from '../standard-review.js';
+import type { ServiceDefinitionInput } from '../types.js';
 
-export default defineService({
+const version1: ServiceDefinitionInput = {
   slug: 'insurance-refund',
   version: 1,
   name: { ar: 'استرجاع مبلغ التأمين', en: 'Deposit (insurance) refund' },
@@ -257,4 +258,30 @@ export default defineService({
     },
   ],
   workflow: standardReview({ siteInspection: true, payout: true }),
-});
+};
+
+/**
+ * Version 2: the IBAN is checked as an IBAN (its shape and check digits), so a mistyped one is
+ * caught on the form instead of when the refund is paid; version 1 took any 22 characters. The
+ * workflow is the same: applications started on version 1 finish on it with the answers they have.
+ */
+const version2: ServiceDefinitionInput = {
+  ...version1,
+  version: 2,
+  fields: version1.fields.map((field) =>
+    field.key === 'iban'
+      ? {
+          key: 'iban',
+          type: 'iban',
+          step: 2,
+          label: field.label,
+          hint: {
+            ar: 'يتكون من 22 خانة ويبدأ بالحرفين BH، كما في شهادة الآيبان. يمكن كتابته بمسافات.',
+            en: '22 characters starting with BH, as on the IBAN certificate. Spaces are fine.',
+          },
+        }
+      : field,
+  ),
+};
+
+export default [defineService(version1), defineService(version2)];
