@@ -4,7 +4,11 @@
  * portal (load-target.ts, BENCH_CAPTURE): every read (select) is sent again as it was, with its
  * parameters; the writes (insert, update, delete) become as many inserts of rows of the same size
  * into a scratch table, in one transaction (one commit, as the portal's), because the original
- * writes cannot be repeated (unique references, versioned updates). An upload is parsed into memory
+ * writes cannot be repeated (unique references, versioned updates). A workflow event's writes are the
+ * exception (decision 0016): each floor request names an application of its own, in the same state
+ * as the portal's, and the recorded writes are sent verbatim on it (the versioned update of its row,
+ * the report counters, the audit row, the outbox row), so the floor updates the same table, indexes
+ * and counters as the portal. An upload is parsed into memory
  * with multer, each file is sent to clamd as the portal sends it (the same INSTREAM exchange, through
  * the portal's own client: it is I/O the portal does, on the same cores), and written like the
  * portal (exclusive create, write, fsync, directory fsync). The answer is a body of the same size
@@ -25,11 +29,22 @@ import multer from 'multer';
 import { createDb } from '../db/connection.js';
 import { syncDirectory, writeDurably } from '../server/services/durable-files.js';
 import { floorScanner } from './support/floor-scanner.js';
+import {
+  applicationRow,
+  rebind,
+  rowsOf,
+  type ApplicationKey,
+  type Statement,
+} from './support/floor-replay.js';
+
+export type { ApplicationKey } from './support/floor-replay.js';
 
 export interface FloorStep {
-  reads: { sql: string; bindings: unknown[] }[];
+  reads: Statement[];
   /** Bytes of each write statement's parameters. */
   writes: number[];
+  /** A workflow event: its writes as sent, and its application's key before it (decision 0016). */
+  replay?: { sample: ApplicationKey; writes: Statement[] };
   upload: boolean;
   status: number;
   location?: string;
@@ -91,6 +106,35 @@ async function main(): Promise<void> {
       res.status(step.status).type('html').send(body);
     });
     app.all(`/floor/${name}`, ...handlers);
+    const replay = step.replay;
+    if (replay) {
+      app.all(`/floor/${name}/:applicationId`, async (req, res) => {
+        const id = Number(req.params.applicationId);
+        // The portal's reads, on this application: its row gives what the writes put in place.
+        let row: ApplicationKey | undefined;
+        for (const read of step.reads) {
+          const result: unknown = await db.raw(
+            read.sql,
+            rebind(read, replay.sample, { ...replay.sample, id }) as never[],
+          );
+          row ??= applicationRow(result, id);
+        }
+        if (!row) return void res.status(404).send('no such application');
+        const key = row;
+        const updated = await db.transaction(async (trx) => {
+          let rows = 0;
+          for (const write of replay.writes) {
+            const result: unknown = await trx.raw(write.sql, rebind(write, replay.sample, key) as never[]);
+            if (/^\s*update\b/i.test(write.sql)) rows += rowsOf(result).length;
+          }
+          return rows;
+        });
+        // As the portal: a versioned update that found no row is a conflict.
+        if (updated === 0) return void res.status(409).send('conflict');
+        if (step.location) res.location(step.location);
+        res.status(step.status).type('html').send(body);
+      });
+    }
   }
   app.listen(Number(process.env.PORT), '127.0.0.1');
   process.on('SIGTERM', () => process.exit(0));

@@ -4,10 +4,13 @@
  *
  * For each database size (SIZES, default 100000,1000000) and set-up (SETUPS, default
  * sqlite-1,pg-1,pg-2: database and number of processes): a copy of the generated database is
- * made; the portal runs once alone with its SQL recorded (load-target.ts, BENCH_CAPTURE) while one
- * sample request of each endpoint is sent, which gives the floor's plan (load-floor-target.ts);
- * then the portal and the floor run side by side and autocannon loads each endpoint for DURATION
- * seconds (default 10) with CONNECTIONS connections (default 10), portal and floor in turn.
+ * made for the set-up; the portal runs once alone with its SQL recorded (load-target.ts,
+ * BENCH_CAPTURE) while one sample request of each endpoint is sent, which gives the floor's plan
+ * (load-floor-target.ts); then the portal and the floor run side by side and autocannon loads each
+ * endpoint for DURATION seconds (default 10) with CONNECTIONS connections (default 10), portal and
+ * floor in turn. The decision takes each submitted application once: every other one is the
+ * floor's, which replays the portal's writes on it (decision 0016); the rows both sides left are
+ * printed after it.
  * Requests/s, p50/p99 latency and the largest RSS of any serving process are recorded, with the
  * load averages. Results: a table on stdout and JSON under RESULTS_DIR (default /tmp/load-bench).
  *
@@ -26,11 +29,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import type { Knex } from 'knex';
 import { createDb } from '../db/connection.js';
 import { compileTargets, servingRss, startServer, target, type Server } from './support/load-servers.js';
 import { fixtures, stepRequest, type Endpoint } from './support/load-fixtures.js';
 import type { CapturedQuery } from './load-target.js';
 import type { FloorStep } from './load-floor-target.js';
+import { knexSql, periodsOf, type ApplicationKey } from './support/floor-replay.js';
 
 const SIZES = (process.env.SIZES ?? '100000,1000000').split(',').map(Number);
 const SETUPS = (process.env.SETUPS ?? 'sqlite-1,pg-1,pg-2').split(',');
@@ -59,19 +64,28 @@ function nextMessage(child: ChildProcess): Promise<{ queries: CapturedQuery[] }>
   });
 }
 
-/** `$1`-style placeholders back to knex's `?`. */
-function knexSql(sql: string): string {
-  return sql.includes('?') ? sql : sql.replace(/\$\d+/g, '?');
-}
-
 const skipped = new Set<string>();
 
-async function record(server: Server, endpoints: Endpoint[]): Promise<Record<string, FloorStep>> {
+/** The application a workflow event's path names ("/backoffice/applications/7/events/…"). */
+const eventTarget = (p: string): number | undefined => {
+  const m = /\/applications\/(\d+)\/events\//.exec(p);
+  return m ? Number(m[1]) : undefined;
+};
+
+async function record(
+  server: Server,
+  endpoints: Endpoint[],
+  databaseUrl: string,
+): Promise<Record<string, FloorStep>> {
   const plan: Record<string, FloorStep> = {};
   for (const endpoint of endpoints) {
     const context: Record<string, string> = {};
     for (const [s, step] of endpoint.steps.entries()) {
       const req = stepRequest(step, context);
+      // A workflow event's writes are replayed by the floor on applications of its own (decision
+      // 0016): the sample's row as it was before the event tells what to put in their place.
+      const target = eventTarget(req.path);
+      const sample = target === undefined ? undefined : await applicationKey(databaseUrl, target);
       const captured = nextMessage(server.child);
       server.child.send({ type: 'capture-start' });
       const res = await fetch(new URL(req.path, server.base), {
@@ -91,6 +105,9 @@ async function record(server: Server, endpoints: Endpoint[]): Promise<Record<str
       plan[`${slug(endpoint.name)}-${s}`] = {
         reads: reads.map((q) => ({ sql: knexSql(q.sql), bindings: q.bindings })),
         writes: writes.map((q) => JSON.stringify(q.bindings).length),
+        ...(sample
+          ? { replay: { sample, writes: writes.map((q) => ({ sql: knexSql(q.sql), bindings: q.bindings })) } }
+          : {}),
         upload: req.headers['content-type']?.startsWith('multipart/') ?? false,
         status: res.status,
         location: res.headers.get('location') ?? undefined,
@@ -113,6 +130,57 @@ async function record(server: Server, endpoints: Endpoint[]): Promise<Record<str
 }
 
 const slug = (name: string) => name.replace(/\s+/g, '-');
+
+/**
+ * What the decisions left, per application taken, on each side: the check that the floor wrote
+ * the same rows as the portal (decision 0016).
+ */
+async function rowsPerDecision(
+  databaseUrl: string,
+  taken: { portal: number[]; floor: number[] },
+): Promise<string> {
+  const db = createDb(databaseUrl);
+  try {
+    const side = async (name: string, ids: number[]) => {
+      if (ids.length === 0) return `${name}: none`;
+      const count = async (query: Knex.QueryBuilder) =>
+        (Number((await query.count<{ n: number | string }[]>({ n: '*' }))[0]?.n ?? 0) / ids.length).toFixed(
+          2,
+        );
+      return [
+        `${name} ${ids.length} applications`,
+        `in review ${await count(db('applications').whereIn('id', ids).where({ status: 'in_review' }))}`,
+        `audit ${await count(db('application_events').whereIn('application_id', ids).where({ event: 'START_REVIEW' }))}`,
+        `outbox ${await count(db('outbox').whereIn('application_id', ids).where('payload', 'like', '%review_started%'))}`,
+      ].join(', ');
+    };
+    return `${await side('portal', taken.portal)}; ${await side('floor', taken.floor)}`;
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function applicationKey(databaseUrl: string, id: number): Promise<ApplicationKey> {
+  const db = createDb(databaseUrl);
+  try {
+    const row = await db('applications')
+      .where({ id })
+      .first<
+        | { id: number; version: number; municipality: string; service_slug: string; submitted_at: unknown }
+        | undefined
+      >('id', 'version', 'municipality', 'service_slug', 'submitted_at');
+    if (!row) throw new Error(`application ${id} is not in the database`);
+    return {
+      id: Number(row.id),
+      version: Number(row.version),
+      municipality: row.municipality,
+      service_slug: row.service_slug,
+      periods: periodsOf(row.submitted_at),
+    };
+  } finally {
+    await db.destroy();
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Load
@@ -137,7 +205,10 @@ async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise
       return {
         ...request,
         method: req.method,
-        path: floor ? `/floor/${slug(endpoint.name)}-${s}` : req.path,
+        // A workflow event's floor request names the floor's application (decision 0016).
+        path: floor
+          ? `/floor/${slug(endpoint.name)}-${s}${eventTarget(req.path) === undefined ? '' : `/${eventTarget(req.path)}`}`
+          : req.path,
         headers: req.headers,
         body: req.body,
       } as autocannon.Request;
@@ -249,13 +320,16 @@ async function main(): Promise<void> {
   console.log(
     `load bench: sizes ${SIZES.join(', ')}; ${SETUPS.join(', ')}; ${DURATION} s × ${CONNECTIONS} connections`,
   );
+  // Each set-up on a copy of its own: the decisions of one set-up leave the next its own share of
+  // submitted applications (decision 0016: the floor takes half of them).
+  const ordered = [...SETUPS].sort((a, b) => Number(b.startsWith('sqlite')) - Number(a.startsWith('sqlite')));
   for (const size of SIZES) {
-    for (const kind of ['sqlite', 'pg'] as const) {
-      const setups = SETUPS.filter((s) => s.startsWith(kind));
-      if (setups.length === 0) continue;
-      const dir = fs.mkdtempSync(path.join(RESULTS_DIR, `run-${kind}-${size}-`));
+    for (const setup of ordered) {
+      const kind = setup.startsWith('sqlite') ? 'sqlite' : 'pg';
+      const processes = setup.split('-')[1] ?? '1';
+      const dir = fs.mkdtempSync(path.join(RESULTS_DIR, `run-${setup}-${size}-`));
       skipped.clear();
-      console.log(`\n${kind} ${size.toLocaleString('en')}: copying the database…`);
+      console.log(`\n${setup} ${size.toLocaleString('en')}: copying the database…`);
       const database = await copyDatabase(kind, size, dir);
       try {
         const env = {
@@ -274,15 +348,15 @@ async function main(): Promise<void> {
         );
         let plan: Record<string, FloorStep>;
         let endpoints: Endpoint[];
+        let decided: () => { portal: number[]; floor: number[] };
         try {
-          ({ endpoints } = await fixtures(recorder.base, database.url, setups.length));
-          plan = await record(recorder, endpoints);
+          ({ endpoints, decided } = await fixtures(recorder.base, database.url));
+          plan = await record(recorder, endpoints, database.url);
         } finally {
           await recorder.stop();
         }
         const planFile = path.join(dir, 'floor-plan.json');
-        for (const name of skipped)
-          rows.push({ size, setup: setups.join('+'), endpoint: name, skipped: true });
+        for (const name of skipped) rows.push({ size, setup, endpoint: name, skipped: true });
         fs.writeFileSync(
           planFile,
           JSON.stringify({
@@ -290,54 +364,53 @@ async function main(): Promise<void> {
             ping: { reads: [], writes: [], upload: false, status: 200, bodyBytes: 2 },
           }),
         );
-        for (const setup of setups) {
-          const processes = setup.split('-')[1] ?? '1';
-          const portal = await startServer(
-            target('load-target'),
-            { ...env, NODE_ENV: 'test', WEB_CONCURRENCY: processes },
-            dir,
-          );
-          const floor = await startServer(
-            target('load-floor-target'),
-            { ...env, FLOOR_PLAN: planFile, WEB_CONCURRENCY: processes },
-            dir,
-          );
-          try {
-            for (const [e, endpoint] of endpoints.filter((x) => !skipped.has(x.name)).entries()) {
-              const before = loadAvg();
-              // Portal first on even endpoints, floor first on odd ones: drift falls on both.
-              const order = e % 2 === 0 ? [false, true] : [true, false];
-              const measured: Partial<Record<'portal' | 'floor', Measured>> = {};
-              for (const isFloor of order)
-                measured[isFloor ? 'floor' : 'portal'] = await load(
-                  isFloor ? floor : portal,
-                  endpoint,
-                  isFloor,
-                );
-              const row: MeasuredRow = {
-                size,
-                setup,
-                endpoint: endpoint.name,
-                portal: measured.portal!,
-                floor: measured.floor!,
-                load: [before[0], loadAvg()[0]],
-              };
-              rows.push(row);
-              console.log(
-                `  ${setup.padEnd(8)} ${endpoint.name.padEnd(16)} portal ${row.portal.rps.toFixed(1).padStart(7)} req/s p50 ${row.portal.p50} p99 ${row.portal.p99} ms` +
-                  ` | floor ${row.floor.rps.toFixed(1).padStart(7)} req/s p50 ${row.floor.p50} p99 ${row.floor.p99} ms` +
-                  ` | ratio ${(row.portal.rps / row.floor.rps).toFixed(2)} | RSS ${row.portal.rssMb.map((r) => r.toFixed(0)).join('/')} MB` +
-                  ` | errors ${row.portal.errors}/${row.floor.errors} | load ${row.load.map((l) => l.toFixed(1)).join('→')}`,
+        const portal = await startServer(
+          target('load-target'),
+          { ...env, NODE_ENV: 'test', WEB_CONCURRENCY: processes },
+          dir,
+        );
+        const floor = await startServer(
+          target('load-floor-target'),
+          { ...env, FLOOR_PLAN: planFile, WEB_CONCURRENCY: processes },
+          dir,
+        );
+        try {
+          for (const [e, endpoint] of endpoints.filter((x) => !skipped.has(x.name)).entries()) {
+            const before = loadAvg();
+            // Portal first on even endpoints, floor first on odd ones: drift falls on both.
+            const order = e % 2 === 0 ? [false, true] : [true, false];
+            const measured: Partial<Record<'portal' | 'floor', Measured>> = {};
+            for (const isFloor of order)
+              measured[isFloor ? 'floor' : 'portal'] = await load(
+                isFloor ? floor : portal,
+                endpoint,
+                isFloor,
               );
-              fs.writeFileSync(
-                path.join(RESULTS_DIR, `load-results-${started.replace(/[:.]/g, '-')}.json`),
-                JSON.stringify(rows, null, 2),
-              );
-            }
-          } finally {
-            await portal.stop();
-            await floor.stop();
+            const row: MeasuredRow = {
+              size,
+              setup,
+              endpoint: endpoint.name,
+              portal: measured.portal!,
+              floor: measured.floor!,
+              load: [before[0], loadAvg()[0]],
+            };
+            rows.push(row);
+            console.log(
+              `  ${setup.padEnd(8)} ${endpoint.name.padEnd(16)} portal ${row.portal.rps.toFixed(1).padStart(7)} req/s p50 ${row.portal.p50} p99 ${row.portal.p99} ms` +
+                ` | floor ${row.floor.rps.toFixed(1).padStart(7)} req/s p50 ${row.floor.p50} p99 ${row.floor.p99} ms` +
+                ` | ratio ${(row.portal.rps / row.floor.rps).toFixed(2)} | RSS ${row.portal.rssMb.map((r) => r.toFixed(0)).join('/')} MB` +
+                ` | errors ${row.portal.errors}/${row.floor.errors} | load ${row.load.map((l) => l.toFixed(1)).join('→')}`,
+            );
+            if (endpoint.amount)
+              console.log(`    rows per decision: ${await rowsPerDecision(database.url, decided())}`);
+            fs.writeFileSync(
+              path.join(RESULTS_DIR, `load-results-${started.replace(/[:.]/g, '-')}.json`),
+              JSON.stringify(rows, null, 2),
+            );
           }
+        } finally {
+          await portal.stop();
+          await floor.stop();
         }
       } finally {
         await database.drop();

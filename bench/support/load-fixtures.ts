@@ -43,6 +43,8 @@ export interface Endpoint {
 
 export interface Fixtures {
   endpoints: Endpoint[];
+  /** The applications the decisions have taken so far, the portal's and the floor's. */
+  decided: () => { portal: number[]; floor: number[] };
 }
 
 async function signedIn(base: URL, email: string): Promise<{ browser: Browser; csrf: string }> {
@@ -54,7 +56,7 @@ async function signedIn(base: URL, email: string): Promise<{ browser: Browser; c
 }
 
 /** Signs people in and finds the rows the endpoints need. */
-export async function fixtures(base: URL, databaseUrl: string, runs: number): Promise<Fixtures> {
+export async function fixtures(base: URL, databaseUrl: string): Promise<Fixtures> {
   const db = createDb(databaseUrl);
   try {
     const resident = (await db('users')
@@ -95,14 +97,20 @@ export async function fixtures(base: URL, databaseUrl: string, runs: number): Pr
         .map((f) => ({ field: f.key, filename: `${f.key}.pdf`, contentType: 'application/pdf', data: PDF })),
     );
     // Decisions: each request takes the next submitted application, municipality by municipality.
-    const queue = MUNICIPALITIES.flatMap((m, k) => submitted[m]!.map((id) => ({ id, k })));
-    queue.sort((a, b) => a.id - b.id);
+    // The floor replays the portal's writes on applications of its own (decision 0016): every
+    // other one, so both sides get the same mix of municipalities, services and versions.
+    const all = MUNICIPALITIES.flatMap((m, k) => submitted[m]!.map((id) => ({ id, k })));
+    all.sort((a, b) => a.id - b.id);
+    const queue = all.filter((_, i) => i % 2 === 0);
+    const floorQueue = all.filter((_, i) => i % 2 === 1);
     let decided = 0;
+    let floorDecided = 0;
     const nextDecision = () => queue[decided++ % Math.max(1, queue.length)];
+    const nextFloorDecision = () => floorQueue[floorDecided++ % Math.max(1, floorQueue.length)];
     const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
     const urlencoded = 'application/x-www-form-urlencoded';
     console.log(
-      `  fixtures: resident ${resident.email}, ${queue.length} submitted applications to decide, tracking ${tracked.reference}`,
+      `  fixtures: resident ${resident.email}, ${all.length} submitted applications to decide (${queue.length} by the portal, ${floorQueue.length} by the floor), tracking ${tracked.reference}`,
     );
     const endpoints: Endpoint[] = [
       { name: 'catalogue', steps: [{ method: 'GET', path: '/services', cookie: '' }] },
@@ -137,14 +145,14 @@ export async function fixtures(base: URL, databaseUrl: string, runs: number): Pr
       },
       {
         name: 'decision',
-        // Each application once: the recording takes one, then each set-up on this copy its share.
-        amount: Math.max(1, Math.floor((queue.length - 1) / runs)),
+        // Each application once: the recording takes the portal's first, the runs the rest.
+        amount: Math.max(1, Math.min(queue.length - 1, floorQueue.length)),
         steps: [
           {
             method: 'POST',
             path: (_i, context) => {
-              // The floor's requests (same size, its own path) take no application.
-              const next = context.floor ? queue[0] : nextDecision();
+              // The floor's requests take the floor's applications; the path's id is its argument.
+              const next = context.floor ? nextFloorDecision() : nextDecision();
               context.k = String(next?.k ?? 0);
               return `/backoffice/applications/${next?.id ?? 0}/events/START_REVIEW`;
             },
@@ -176,7 +184,12 @@ export async function fixtures(base: URL, databaseUrl: string, runs: number): Pr
       cookie: r.browser.cookieHeader(),
       body: form({ _csrf: r.csrf }),
     }));
-    return { endpoints: ONLY ? endpoints.filter((e) => ONLY.includes(e.name)) : endpoints };
+    const taken = (list: { id: number }[], n: number) =>
+      list.slice(0, Math.min(n, list.length)).map((a) => a.id);
+    return {
+      endpoints: ONLY ? endpoints.filter((e) => ONLY.includes(e.name)) : endpoints,
+      decided: () => ({ portal: taken(queue, decided), floor: taken(floorQueue, floorDecided) }),
+    };
   } finally {
     await db.destroy();
   }
