@@ -154,7 +154,7 @@ describe(`The form runner (${dbLabel})`, () => {
     const mistyped = await post('BH67 BMAG 0000 1299 1234 57');
     expect(mistyped.status).to.equal(400);
     expect(mistyped.text).to.contain('href="#iban"');
-    expect(mistyped.text).to.contain('ليس رقم آيبان صحيحًا');
+    expect(mistyped.text).to.contain('تحقّق من «رقم الحساب المصرفي الدولي (IBAN)»: هناك خانة ناقصة أو زائدة');
     expect(mistyped.text).to.contain('value="BH67 BMAG 0000 1299 1234 57"');
     expect(await stored(id)).to.deep.equal(before);
 
