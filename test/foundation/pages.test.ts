@@ -20,6 +20,15 @@ describe(`Pages, languages, headers and errors (${dbLabel})`, () => {
     expect(res.text).to.contain('href="#main"');
   });
 
+  it('when a page names its icon, then the icon is served from the portal as SVG (no 404 for a missing favicon)', async () => {
+    const page = await request(ctx.app).get('/');
+    const href = /<link rel="icon" href="([^"]+)" type="image\/svg\+xml">/.exec(page.text)?.[1];
+    expect(href).to.equal('/static/favicon.svg');
+    const icon = await request(ctx.app).get(href!);
+    expect(icon.status).to.equal(200);
+    expect(icon.headers['content-type']).to.match(/^image\/svg\+xml/);
+  });
+
   it('when the language switch is followed, then lang and dir change and the choice is remembered', async () => {
     const agent = agentFor(ctx.app);
     const sw = await agent.get('/lang/en?next=/signin');
