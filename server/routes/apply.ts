@@ -1,5 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { formSteps, type Answers } from '../../workflows/form/form.js';
+import { formSteps, isShown, type Answers } from '../../workflows/form/form.js';
 import type { FieldProblem } from '../../workflows/form/field-rules.js';
 import { describeState } from '../../workflows/engine.js';
 import type { PersistedSnapshot } from '../../workflows/types.js';
@@ -109,12 +109,15 @@ export function applyRoutes(services: Services, parsePageUpload: RequestHandler)
     }));
     if (errors.length > 0) res.status(400);
     const heading = res.locals.t('apply.checkTitle');
+    const answers = JSON.parse(application.form_data) as Answers;
     res.render('apply/check', {
       title: errors.length ? `${res.locals.t('errors.titlePrefix')}${heading}` : heading,
       heading,
       application,
       definition,
-      answers: JSON.parse(application.form_data) as Answers,
+      answers,
+      // A file question that does not show with these answers is not part of the application.
+      hidden: definition.fields.filter((f) => !isShown(f, answers)).map((f) => f.key),
       steps: formSteps(definition),
       documents: await services.documents.list(application.id),
       errors,

@@ -19,6 +19,7 @@ import type { ApplyEvent } from './apply-event.js';
 import { newReference } from './reference.js';
 import {
   chooseAgain,
+  filesOfShownFields,
   saveWithFiles,
   screenPageFiles,
   tooManyProblems,
@@ -101,9 +102,15 @@ export function formRunnerService(deps: {
     options: { partial?: boolean; files?: PageFiles } = {},
   ): Promise<RunnerResult<ApplicationRow>> {
     const step = formSteps(definition)[0]!;
-    const files = await screenPageFiles(deps.documents, null, {}, options.files);
+    const previous = prefillFrom(definition, user);
+    const pageFiles = filesOfShownFields(
+      options.files,
+      definition,
+      answersAfter(definition, step, submitted, previous),
+    );
+    const files = await screenPageFiles(deps.documents, null, {}, pageFiles);
     if (!files.ok) return files;
-    const result = validateStep(definition, step, submitted, prefillFrom(definition, user), {
+    const result = validateStep(definition, step, submitted, previous, {
       today: today(),
       documentCounts: files.counts,
     });
@@ -150,7 +157,9 @@ export function formRunnerService(deps: {
       deps.documents,
       app.id,
       stored,
-      asksForFiles ? options.files : undefined,
+      asksForFiles
+        ? filesOfShownFields(options.files, definition, answersAfter(definition, step, submitted, previous))
+        : undefined,
     );
     if (!files.ok) return files;
     const result = validateStep(definition, step, submitted, previous, {
@@ -180,6 +189,16 @@ export function formRunnerService(deps: {
       return { ok: false, status: 413, problems: tooManyProblems(options.files, files.chosen) };
     if (saved !== true) return { ok: false, status: 409, problems: [] };
     return { ok: true, value: result.answers };
+  }
+
+  /** The answers a page would leave (which fields show after it), before its files are counted. */
+  function answersAfter(
+    definition: ServiceDefinition,
+    step: number,
+    submitted: Record<string, unknown>,
+    previous: Answers,
+  ): Answers {
+    return validateStep(definition, step, submitted, previous, { today: today() }).answers;
   }
 
   /** Problems that stop submission: every page again, and the required documents. */

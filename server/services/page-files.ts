@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { FieldProblem } from '../../workflows/form/field-rules.js';
+import { isShown, type Answers } from '../../workflows/form/form.js';
+import type { ServiceDefinition } from '../../workflows/types.js';
 import type { DocumentRequirement } from '../../workflows/schema/service.js';
 import type { DocumentsService, IncomingFile, RefusalCode, ScreenedFile } from './documents.js';
 
@@ -80,6 +82,24 @@ export async function screenPageFiles(
     chosen.push(entry.field);
   }
   return { ok: true, screened, counts, chosen };
+}
+
+/**
+ * Only the files of fields that show with the answers the page leaves (a field hidden by its
+ * `showWhen`, e.g. a power of attorney when the person applies for themself, keeps no answer and
+ * takes no file; a browser without scripts still offers its input).
+ */
+export function filesOfShownFields(
+  files: PageFiles | undefined,
+  definition: ServiceDefinition,
+  answers: Answers,
+): PageFiles | undefined {
+  if (!files) return files;
+  const shown = (key: string) => {
+    const field = definition.fields.find((f) => f.key === key);
+    return field !== undefined && isShown(field, answers);
+  };
+  return { ...files, entries: files.entries.filter((entry) => shown(entry.field)) };
 }
 
 /** Browsers cannot keep a chosen file across a page that comes back with mistakes: ask again. */

@@ -43,6 +43,38 @@ const FILE_FIRST = defineService({
 
 const START = `/services/${FILE_FIRST.slug}/apply`;
 
+/** A file question that shows only for one answer: a power of attorney when someone applies for another. */
+const FILE_WHEN = defineService({
+  ...FILE_FIRST,
+  slug: 'file-when-test',
+  workflow: standardReview(),
+  guide: {
+    ...FILE_FIRST.guide,
+    documents: [
+      {
+        key: 'attorney',
+        label: text('الوكالة', 'Power of attorney'),
+        required: true,
+        types: ['pdf'],
+        maxSizeMb: 1,
+        maxFiles: 1,
+      },
+    ],
+  },
+  fields: [
+    { key: 'subject', type: 'text', step: 0, maxLength: 120, label: text('الموضوع', 'Subject') },
+    { key: 'forOther', type: 'yesno', step: 0, label: text('لشخص آخر؟', 'For someone else?') },
+    {
+      key: 'attorney',
+      type: 'file',
+      step: 0,
+      document: 'attorney',
+      showWhen: { field: 'forOther', equals: 'yes' },
+      label: text('الوكالة', 'Power of attorney'),
+    },
+  ],
+});
+
 describe(`Files sent with a form page: answers and documents saved by one request (${dbLabel})`, () => {
   let ctx: TestContext;
   let agent: Agent;
@@ -51,7 +83,7 @@ describe(`Files sent with a form page: answers and documents saved by one reques
   async function setUp(env: Record<string, string> = {}) {
     ctx = await createTestContext({
       env,
-      registry: createRegistry([...(await sharedRegistry()).all(), FILE_FIRST]),
+      registry: createRegistry([...(await sharedRegistry()).all(), FILE_FIRST, FILE_WHEN]),
     });
     agent = agentFor(ctx.app);
     await signUpResident(agent);
@@ -119,6 +151,36 @@ describe(`Files sent with a form page: answers and documents saved by one reques
         .type('form')
         .send({ _csrf: csrfFrom(check.text) });
       expect(submitted.headers.location).to.equal(`/applications/${draft!.id}/submitted`);
+    });
+
+    it('when a file comes for a question that does not show with the answers, then it is not stored and the check page does not list it; when the question shows, it is', async () => {
+      const start = `/services/${FILE_WHEN.slug}/apply`;
+      const send = async (forOther: string) => {
+        const token = csrfFrom((await agent.get(start)).text);
+        return agent
+          .post(start)
+          .field('_csrf', token)
+          .field('action', 'continue')
+          .field('subject', 'A permit')
+          .field('forOther', forOther)
+          .attach('attorney', PDF, 'attorney.pdf');
+      };
+      const own = await send('no');
+      expect(own.status).to.equal(303);
+      const id = Number(/\/applications\/(\d+)\/check/.exec(own.headers.location as string)?.[1]);
+      expect(await documents()).to.deep.equal([]);
+      expect(storedFiles()).to.have.length(0);
+      await agent.get('/lang/en');
+      expect((await agent.get(`/applications/${id}/check`)).text).not.to.contain('Power of attorney');
+
+      const forOther = await send('yes');
+      expect(forOther.status).to.equal(303);
+      const otherId = Number(/\/applications\/(\d+)\/check/.exec(forOther.headers.location as string)?.[1]);
+      expect(await documents()).to.deep.equal([
+        { application_id: otherId, requirement_key: 'attorney', original_name: 'attorney.pdf' },
+      ]);
+      const check = await agent.get(`/applications/${otherId}/check`);
+      expect(check.text).to.contain('Power of attorney').and.contain('attorney.pdf');
     });
 
     it('when the required file is left out, then the page says to upload it, in Arabic and English, and nothing is stored', async () => {
