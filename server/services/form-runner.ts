@@ -103,11 +103,9 @@ export function formRunnerService(deps: {
   ): Promise<RunnerResult<ApplicationRow>> {
     const step = formSteps(definition)[0]!;
     const previous = prefillFrom(definition, user);
-    const pageFiles = filesOfShownFields(
-      options.files,
-      definition,
-      answersAfter(definition, step, submitted, previous),
-    );
+    const pageFiles = options.files
+      ? filesOfShownFields(options.files, definition, answersAfter(definition, step, submitted, previous))
+      : undefined;
     const files = await screenPageFiles(deps.documents, null, {}, pageFiles);
     if (!files.ok) return files;
     const result = validateStep(definition, step, submitted, previous, {
@@ -157,7 +155,7 @@ export function formRunnerService(deps: {
       deps.documents,
       app.id,
       stored,
-      asksForFiles
+      asksForFiles && options.files
         ? filesOfShownFields(options.files, definition, answersAfter(definition, step, submitted, previous))
         : undefined,
     );

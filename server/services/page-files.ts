@@ -90,11 +90,10 @@ export async function screenPageFiles(
  * takes no file; a browser without scripts still offers its input).
  */
 export function filesOfShownFields(
-  files: PageFiles | undefined,
+  files: PageFiles,
   definition: ServiceDefinition,
   answers: Answers,
-): PageFiles | undefined {
-  if (!files) return files;
+): PageFiles {
   const shown = (key: string) => {
     const field = definition.fields.find((f) => f.key === key);
     return field !== undefined && isShown(field, answers);
