@@ -83,6 +83,11 @@ async function main(): Promise<void> {
 
   for (const [name, step] of Object.entries(plan)) {
     const body = 'x'.repeat(step.bodyBytes);
+    /** The portal's answer: its status, its redirect, a body of its size. */
+    const answer = (res: express.Response) => {
+      if (step.location) res.location(step.location);
+      res.status(step.status).type('html').send(body);
+    };
     const handlers: express.RequestHandler[] = step.upload ? [upload.any()] : [];
     handlers.push(async (req, res) => {
       for (const read of step.reads) await db.raw(read.sql, read.bindings as never[]);
@@ -102,8 +107,7 @@ async function main(): Promise<void> {
           }
         });
       }
-      if (step.location) res.location(step.location);
-      res.status(step.status).type('html').send(body);
+      answer(res);
     });
     app.all(`/floor/${name}`, ...handlers);
     const replay = step.replay;
@@ -131,8 +135,7 @@ async function main(): Promise<void> {
         });
         // As the portal: a versioned update that found no row is a conflict.
         if (updated === 0) return void res.status(409).send('conflict');
-        if (step.location) res.location(step.location);
-        res.status(step.status).type('html').send(body);
+        answer(res);
       });
     }
   }

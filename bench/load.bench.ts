@@ -35,7 +35,7 @@ import { compileTargets, servingRss, startServer, target, type Server } from './
 import { fixtures, stepRequest, type Endpoint } from './support/load-fixtures.js';
 import type { CapturedQuery } from './load-target.js';
 import type { FloorStep } from './load-floor-target.js';
-import { knexSql, periodsOf, type ApplicationKey } from './support/floor-replay.js';
+import { applicationRow, knexSql, type ApplicationKey } from './support/floor-replay.js';
 
 const SIZES = (process.env.SIZES ?? '100000,1000000').split(',').map(Number);
 const SETUPS = (process.env.SETUPS ?? 'sqlite-1,pg-1,pg-2').split(',');
@@ -163,20 +163,10 @@ async function rowsPerDecision(
 async function applicationKey(databaseUrl: string, id: number): Promise<ApplicationKey> {
   const db = createDb(databaseUrl);
   try {
-    const row = await db('applications')
-      .where({ id })
-      .first<
-        | { id: number; version: number; municipality: string; service_slug: string; submitted_at: unknown }
-        | undefined
-      >('id', 'version', 'municipality', 'service_slug', 'submitted_at');
-    if (!row) throw new Error(`application ${id} is not in the database`);
-    return {
-      id: Number(row.id),
-      version: Number(row.version),
-      municipality: row.municipality,
-      service_slug: row.service_slug,
-      periods: periodsOf(row.submitted_at),
-    };
+    // The row as the floor reads it (select *), turned into a key the same way.
+    const key = applicationRow(await db('applications').where({ id }).select('*'), id);
+    if (!key) throw new Error(`application ${id} is not in the database`);
+    return key;
   } finally {
     await db.destroy();
   }
@@ -202,13 +192,13 @@ async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise
     setupRequest: (request: autocannon.Request, context: Record<string, string>) => {
       context.floor = floor ? '1' : '';
       const req = stepRequest(step, context);
+      // A workflow event's floor request names the floor's application (decision 0016).
+      const application = eventTarget(req.path);
+      const floorPath = `/floor/${slug(endpoint.name)}-${s}${application === undefined ? '' : `/${application}`}`;
       return {
         ...request,
         method: req.method,
-        // A workflow event's floor request names the floor's application (decision 0016).
-        path: floor
-          ? `/floor/${slug(endpoint.name)}-${s}${eventTarget(req.path) === undefined ? '' : `/${eventTarget(req.path)}`}`
-          : req.path,
+        path: floor ? floorPath : req.path,
         headers: req.headers,
         body: req.body,
       } as autocannon.Request;

@@ -4,7 +4,6 @@ import { expect } from 'chai';
 import type { TestContext } from '../support/context.js';
 import { agentFor, csrfFrom, signIn, VALID_PASSWORD, type Agent } from '../support/http.js';
 import type { Person } from '../support/people.js';
-import { newReference } from '../../server/services/reference.js';
 
 export async function signedIn(ctx: TestContext, person: Person): Promise<Agent> {
   const agent = agentFor(ctx.app);
@@ -46,29 +45,7 @@ export async function issueToken(
   return token!;
 }
 
-/** A submitted application (through the engine, as the resident's form would end). */
-export async function submitted(
-  ctx: TestContext,
-  applicant: Person,
-  options: { slug?: string; municipality?: string; formData?: Record<string, unknown> } = {},
-): Promise<{ id: number; reference: string }> {
-  const slug = options.slug ?? 'residence-certificate';
-  const draft = await ctx.services.applications.createDraft({
-    serviceSlug: slug,
-    applicantId: applicant.id,
-    municipality: options.municipality ?? 'capital',
-    formData: options.formData,
-  });
-  const reference = newReference(slug, 2026);
-  const r = await ctx.services.applyEvent({
-    applicationId: draft.id,
-    event: { type: 'SUBMIT' },
-    actor: { role: 'applicant', userId: applicant.id },
-    extra: { reference },
-  });
-  expect(r.ok, JSON.stringify(r)).to.equal(true);
-  return { id: draft.id, reference };
-}
+export { submitted } from '../support/applications.js';
 
 /** Sends a back-office action from the application page, as a reviewer's browser does. */
 export async function act(agent: Agent, id: number, event: string, fields: Record<string, string> = {}) {

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
 import { makeResident, makeStaff, type Person } from '../support/people.js';
-import { newReference } from '../../server/services/reference.js';
+import { submitted } from '../support/applications.js';
 import {
+  applicationRow,
   knexSql,
-  periodsOf,
   placeholders,
   rebind,
   type ApplicationKey,
@@ -23,40 +23,16 @@ describe(`The load floor's replay of a decision (${dbLabel})`, () => {
   });
   afterEach(() => ctx.close());
 
-  async function submitted(municipality: string, slug: string): Promise<number> {
-    const draft = await ctx.services.applications.createDraft({
-      serviceSlug: slug,
-      applicantId: applicant.id,
-      municipality,
-    });
-    const r = await ctx.services.applyEvent({
-      applicationId: draft.id,
-      event: { type: 'SUBMIT' },
-      actor: { role: 'applicant', userId: applicant.id },
-      extra: { reference: newReference(slug, 2026) },
-    });
-    expect(r.ok).to.equal(true);
-    return draft.id;
-  }
-  const keyOf = async (id: number): Promise<ApplicationKey> => {
-    const row = (await ctx
-      .db('applications')
-      .where({ id })
-      .first<
-        { version: number; municipality: string; service_slug: string; submitted_at: unknown } | undefined
-      >('version', 'municipality', 'service_slug', 'submitted_at'))!;
-    return {
-      id,
-      version: Number(row.version),
-      municipality: row.municipality,
-      service_slug: row.service_slug,
-      periods: periodsOf(row.submitted_at),
-    };
-  };
+  // The application's key as the floor takes it from its row (select *).
+  const keyOf = async (id: number): Promise<ApplicationKey> =>
+    applicationRow(await ctx.db('applications').where({ id }).select('*'), id)!;
 
   it('when the writes of one START_REVIEW are replayed for another submitted application, then that one is left as the portal leaves it: in review, its version up by one, its own audit, outbox and counter rows', async () => {
-    const sampleId = await submitted('capital', 'residence-certificate');
-    const otherId = await submitted('muharraq', 'excavation-permit');
+    const { id: sampleId } = await submitted(ctx, applicant);
+    const { id: otherId } = await submitted(ctx, applicant, {
+      slug: 'excavation-permit',
+      municipality: 'muharraq',
+    });
     // Another version than the sample's, as the generated applications have (4, 5 or 6), and
     // submitted on another day, whose report-counter rows are its own.
     const otherDay = new Date(ctx.clock.now().getTime() - 20 * 86_400_000);
@@ -119,6 +95,10 @@ describe(`The load floor's replay of a decision (${dbLabel})`, () => {
     ).to.have.length(1);
     // Its counters moved on its own day, slice and month rows, not on the sample's.
     expect(other.periods).to.have.length(3);
+    // Bahrain's day (UTC+3), its slice of the month (days 1–7 'a', 8–14 'b', …) and the month.
+    const localDay = new Date(otherDay.getTime() + 3 * 3_600_000).toISOString().slice(0, 10);
+    const slice = 'abcde'[Math.min(Math.floor((Number(localDay.slice(8)) - 1) / 7), 4)];
+    expect(other.periods).to.deep.equal([localDay, `${localDay.slice(0, 7)}-${slice}`, localDay.slice(0, 7)]);
     expect(other.periods[0]).not.to.equal(sample.periods[0]);
     const counted = await ctx
       .db('stats_daily')
