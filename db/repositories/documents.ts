@@ -86,6 +86,12 @@ export function documentsRepository(db: Knex) {
       return count === 1 ? normalise(row) : undefined;
     },
 
+    /** Deletes the given documents of one application in the caller's transaction; returns how many. */
+    async deleteMany(trx: Knex, applicationId: number, documentIds: number[]): Promise<number> {
+      if (documentIds.length === 0) return 0;
+      return trx('documents').where({ application_id: applicationId }).whereIn('id', documentIds).delete();
+    },
+
     /** Every stored name, for finding files on disk that no row refers to. */
     async allStoredNames(trx: Knex = db): Promise<Set<string>> {
       const rows = await trx('documents').select<{ stored_name: string }[]>('stored_name');

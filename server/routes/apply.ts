@@ -5,6 +5,7 @@ import { describeState } from '../../workflows/engine.js';
 import type { PersistedSnapshot } from '../../workflows/types.js';
 import type { Services } from '../services/index.js';
 import { isEditable } from '../services/form-runner.js';
+import { strayDocuments } from '../services/page-files.js';
 import { requireSignIn } from '../http/guards.js';
 import { HttpError } from '../http/errors.js';
 import { formBody } from '../http/form-errors.js';
@@ -110,6 +111,7 @@ export function applyRoutes(services: Services, parsePageUpload: RequestHandler)
     if (errors.length > 0) res.status(400);
     const heading = res.locals.t('apply.checkTitle');
     const answers = JSON.parse(application.form_data) as Answers;
+    const documents = await services.documents.list(application.id);
     res.render('apply/check', {
       title: errors.length ? `${res.locals.t('errors.titlePrefix')}${heading}` : heading,
       heading,
@@ -119,7 +121,12 @@ export function applyRoutes(services: Services, parsePageUpload: RequestHandler)
       // A file question that does not show with these answers is not part of the application.
       hidden: definition.fields.filter((f) => !isShown(f, answers)).map((f) => f.key),
       steps: formSteps(definition),
-      documents: await services.documents.list(application.id),
+      documents,
+      // Stored for a question that no longer shows: deleted on submission, and the page says so.
+      stray: strayDocuments(definition, answers, documents).map((d) => ({
+        name: d.original_name,
+        question: definition.fields.find((f) => f.type === 'file' && f.document === d.requirement_key)!.label,
+      })),
       errors,
     });
   }

@@ -30,6 +30,8 @@ export interface ApplyEventRequest {
   extra?: Partial<
     Pick<ApplicationRow, 'reference' | 'form_data' | 'municipality' | 'assigned_to' | 'outcome'>
   >;
+  /** More writes of the caller's, in the event's transaction (e.g. documents dropped at submission). */
+  alsoInTransaction?: (trx: Knex.Transaction) => Promise<void>;
 }
 
 /** What one event changed, for extensions that write their rows in the event's own transaction. */
@@ -173,6 +175,7 @@ export function applyEventService(deps: {
             now,
           });
         }
+        await request.alsoInTransaction?.(trx);
         await applications.replaceDeadlines(
           trx,
           row.id,

@@ -261,6 +261,19 @@ export function documentsService(deps: DocumentsDependencies) {
   }
 
   /**
+   * Deletes documents' rows in the caller's transaction and returns their files' paths, to be
+   * removed with `discard` once it commits (an orphan left by a crash between is swept later).
+   */
+  async function deleteRows(trx: Knex, applicationId: number, documents: DocumentRow[]): Promise<string[]> {
+    await repo.deleteMany(
+      trx,
+      applicationId,
+      documents.map((d) => d.id),
+    );
+    return documents.map((d) => pathOf(d.stored_name));
+  }
+
+  /**
    * What a download needs. Give `applicationId` to require that the document belongs to it
    * (the route has already checked the person may see that application).
    */
@@ -287,7 +300,19 @@ export function documentsService(deps: DocumentsDependencies) {
     return repo.countFor(applicationId, requirementKey);
   }
 
-  return { accept, screen, write, record, discard, list, remove, openForDownload, countFor, uploadDir };
+  return {
+    accept,
+    screen,
+    write,
+    record,
+    discard,
+    list,
+    remove,
+    deleteRows,
+    openForDownload,
+    countFor,
+    uploadDir,
+  };
 }
 
 export type DocumentsService = ReturnType<typeof documentsService>;

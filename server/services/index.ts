@@ -102,13 +102,6 @@ export function createServices(deps: Dependencies) {
       calendar,
       applications,
       applyEvent,
-      documentCounts: async (applicationId) => {
-        const counts: Record<string, number> = {};
-        for (const d of await documents.list(applicationId)) {
-          counts[d.requirement_key] = (counts[d.requirement_key] ?? 0) + 1;
-        }
-        return counts;
-      },
       documents,
     }),
     documents,

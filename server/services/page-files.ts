@@ -26,6 +26,9 @@ export interface PageFiles {
 
 export type DocumentsForPages = Pick<DocumentsService, 'screen' | 'write' | 'record' | 'discard'>;
 
+/** What the form runner does with documents: a page's files, and counting and dropping stored ones. */
+export type DocumentsForForms = DocumentsForPages & Pick<DocumentsService, 'list' | 'deleteRows'>;
+
 const REFUSAL_PROBLEM: Record<RefusalCode, string> = {
   too_large: 'fileTooLarge',
   too_many: 'fileTooMany',
@@ -99,6 +102,26 @@ export function filesOfShownFields(
     return field !== undefined && isShown(field, answers);
   };
   return { ...files, entries: files.entries.filter((entry) => shown(entry.field)) };
+}
+
+/**
+ * Stored documents that belong to no question showing with these answers: a power of attorney
+ * uploaded while "paid by a company" was chosen, after the answer became "myself". A requirement
+ * asked by no file field at all (nothing to hide it) is never stray.
+ */
+export function strayDocuments<D extends { requirement_key: string }>(
+  definition: ServiceDefinition,
+  answers: Answers,
+  documents: D[],
+): D[] {
+  const asked = new Set<string>();
+  const shown = new Set<string>();
+  for (const field of definition.fields) {
+    if (field.type !== 'file') continue;
+    asked.add(field.document);
+    if (isShown(field, answers)) shown.add(field.document);
+  }
+  return documents.filter((d) => asked.has(d.requirement_key) && !shown.has(d.requirement_key));
 }
 
 /** Browsers cannot keep a chosen file across a page that comes back with mistakes: ask again. */

@@ -6,6 +6,7 @@ import { closedPort, EICAR, fakeExecutable, PDF, PNG, pdfOfSize, requireClamd } 
 import { defineService } from '../../workflows/define-service.js';
 import { standardReview } from '../../workflows/standard-review.js';
 import { createRegistry } from '../../workflows/registry.js';
+import { strayDocuments } from '../../server/services/page-files.js';
 
 const text = (ar: string, en: string) => ({ ar, en });
 
@@ -183,6 +184,70 @@ describe(`Files sent with a form page: answers and documents saved by one reques
       expect(check.text).to.contain('Power of attorney').and.contain('attorney.pdf');
     });
 
+    it("when an answer changes so that a stored file's question no longer shows, then the check page says the file will not be sent, and submitting deletes it", async () => {
+      const start = `/services/${FILE_WHEN.slug}/apply`;
+      const first = await agent
+        .post(start)
+        .field('_csrf', csrfFrom((await agent.get(start)).text))
+        .field('action', 'continue')
+        .field('subject', 'A permit')
+        .field('forOther', 'yes')
+        .attach('attorney', PDF, 'attorney.pdf');
+      const id = Number(/\/applications\/(\d+)\/check/.exec(first.headers.location as string)?.[1]);
+      expect(await documents()).to.have.length(1);
+      expect(storedFiles()).to.have.length(1);
+
+      // The person now applies for themself: the power of attorney no longer applies.
+      const page = `/applications/${id}/form/0`;
+      const changed = await agent
+        .post(page)
+        .field('_csrf', csrfFrom((await agent.get(page)).text))
+        .field('action', 'continue')
+        .field('subject', 'A permit')
+        .field('forOther', 'no');
+      expect(changed.status).to.equal(303);
+      expect(await documents(), 'kept until submission').to.have.length(1);
+
+      await agent.get('/lang/en');
+      const check = await agent.get(`/applications/${id}/check`);
+      expect(check.text).to.contain('Files that no longer apply');
+      expect(check.text).to.match(/<bdi>attorney\.pdf<\/bdi> \(Power of attorney\)/);
+      await agent.get('/lang/ar');
+      const checkAr = await agent.get(`/applications/${id}/check`);
+      expect(checkAr.text).to.contain('ملفات لم تعد مطلوبة').and.contain('(الوكالة)');
+
+      const submitted = await agent
+        .post(`/applications/${id}/submit`)
+        .type('form')
+        .send({ _csrf: csrfFrom(checkAr.text) });
+      expect(submitted.headers.location).to.equal(`/applications/${id}/submitted`);
+      expect((await applications())[0]!.status).to.equal('submitted');
+      expect(await documents()).to.deep.equal([]);
+      expect(storedFiles()).to.deep.equal([]);
+    });
+
+    it("when the stored file's question still shows, then the check page has no such notice and submitting keeps the file", async () => {
+      const start = `/services/${FILE_WHEN.slug}/apply`;
+      const first = await agent
+        .post(start)
+        .field('_csrf', csrfFrom((await agent.get(start)).text))
+        .field('action', 'continue')
+        .field('subject', 'A permit')
+        .field('forOther', 'yes')
+        .attach('attorney', PDF, 'attorney.pdf');
+      const id = Number(/\/applications\/(\d+)\/check/.exec(first.headers.location as string)?.[1]);
+      await agent.get('/lang/en');
+      const check = await agent.get(`/applications/${id}/check`);
+      expect(check.text).not.to.contain('Files that no longer apply');
+      await agent
+        .post(`/applications/${id}/submit`)
+        .type('form')
+        .send({ _csrf: csrfFrom(check.text) });
+      expect((await applications())[0]!.status).to.equal('submitted');
+      expect(await documents()).to.have.length(1);
+      expect(storedFiles()).to.have.length(1);
+    });
+
     it('when the required file is left out, then the page says to upload it, in Arabic and English, and nothing is stored', async () => {
       const { token } = await openFirstPage();
       const ar = await postFirstPage(token, { action: 'continue', subject: 'A sign' });
@@ -297,5 +362,44 @@ describe(`Files sent with a form page: answers and documents saved by one reques
       expect(await applications()).to.have.length(0);
       expect(storedFiles()).to.have.length(0);
     });
+  });
+});
+
+describe('Stored documents of questions that do not show', () => {
+  const doc = (requirement_key: string) => ({ requirement_key });
+  const TWO_ASK = defineService({
+    ...FILE_WHEN,
+    slug: 'file-two-ask-test',
+    workflow: standardReview(),
+    fields: [
+      ...FILE_WHEN.fields,
+      // A second question asking for the same document, shown for the other answer.
+      {
+        key: 'attorneyCopy',
+        type: 'file',
+        step: 0,
+        document: 'attorney',
+        showWhen: { field: 'forOther', equals: 'no' },
+        label: text('نسخة', 'A copy'),
+      },
+    ],
+  });
+
+  it('when no question asking for a document shows, then its stored files are stray', () => {
+    expect(strayDocuments(FILE_WHEN, { forOther: 'no' }, [doc('attorney')])).to.deep.equal([doc('attorney')]);
+    expect(strayDocuments(FILE_WHEN, {}, [doc('attorney')])).to.deep.equal([doc('attorney')]);
+  });
+
+  it('when a question asking for the document shows, then its files are not stray', () => {
+    expect(strayDocuments(FILE_WHEN, { forOther: 'yes' }, [doc('attorney')])).to.deep.equal([]);
+  });
+
+  it('when two questions ask for one document and either shows, then its files are not stray', () => {
+    expect(strayDocuments(TWO_ASK, { forOther: 'no' }, [doc('attorney')])).to.deep.equal([]);
+    expect(strayDocuments(TWO_ASK, { forOther: 'yes' }, [doc('attorney')])).to.deep.equal([]);
+  });
+
+  it('when a document is asked by no question of the form, then its files are never stray', () => {
+    expect(strayDocuments(FILE_WHEN, { forOther: 'no' }, [doc('site-plan')])).to.deep.equal([]);
   });
 });
