@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { expect } from 'chai';
 import { createTestContext, dbLabel, sharedRegistry, type TestContext } from '../support/context.js';
 import { agentFor, csrfFrom, signUpResident, type Agent } from '../support/http.js';
+import { makeStaff } from '../support/people.js';
 import { closedPort, EICAR, fakeExecutable, PDF, PNG, pdfOfSize, requireClamd } from '../support/clamav.js';
 import { defineService } from '../../workflows/define-service.js';
 import { standardReview } from '../../workflows/standard-review.js';
@@ -222,6 +223,52 @@ describe(`Files sent with a form page: answers and documents saved by one reques
         .send({ _csrf: csrfFrom(checkAr.text) });
       expect(submitted.headers.location).to.equal(`/applications/${id}/submitted`);
       expect((await applications())[0]!.status).to.equal('submitted');
+      expect(await documents()).to.deep.equal([]);
+      expect(storedFiles()).to.deep.equal([]);
+    });
+
+    it('when more information is asked for and the answer that asked for a stored file changes, then resubmitting deletes that file and keeps the application in review', async () => {
+      const start = `/services/${FILE_WHEN.slug}/apply`;
+      const first = await agent
+        .post(start)
+        .field('_csrf', csrfFrom((await agent.get(start)).text))
+        .field('action', 'continue')
+        .field('subject', 'A permit')
+        .field('forOther', 'yes')
+        .attach('attorney', PDF, 'attorney.pdf');
+      const id = Number(/\/applications\/(\d+)\/check/.exec(first.headers.location as string)?.[1]);
+      const check = await agent.get(`/applications/${id}/check`);
+      await agent
+        .post(`/applications/${id}/submit`)
+        .type('form')
+        .send({ _csrf: csrfFrom(check.text) });
+      const reviewer = await makeStaff(ctx, 'reviewer');
+      for (const event of [{ type: 'START_REVIEW' }, { type: 'REQUEST_INFO', comment: 'Who is applying?' }]) {
+        const done = await ctx.services.applyEvent({
+          applicationId: id,
+          event,
+          actor: { role: 'reviewer', userId: reviewer.id },
+        });
+        expect(done.ok, event.type).to.equal(true);
+      }
+      expect(await documents()).to.have.length(1);
+
+      const page = `/applications/${id}/form/0`;
+      await agent
+        .post(page)
+        .field('_csrf', csrfFrom((await agent.get(page)).text))
+        .field('action', 'continue')
+        .field('subject', 'A permit')
+        .field('forOther', 'no');
+      await agent.get('/lang/en');
+      const again = await agent.get(`/applications/${id}/check`);
+      expect(again.text).to.contain('Files that no longer apply').and.contain('attorney.pdf');
+      const sent = await agent
+        .post(`/applications/${id}/submit`)
+        .type('form')
+        .send({ _csrf: csrfFrom(again.text) });
+      expect(sent.status).to.equal(303);
+      expect((await applications())[0]!.status).to.equal('in_review');
       expect(await documents()).to.deep.equal([]);
       expect(storedFiles()).to.deep.equal([]);
     });
