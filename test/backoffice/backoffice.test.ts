@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
 import { agentFor, csrfFrom, signIn, VALID_PASSWORD, type Agent } from '../support/http.js';
 import { makeResident, makeStaff, type Person } from '../support/people.js';
-import { newReference } from '../../server/services/reference.js';
+import { submitted as submittedFor } from '../support/applications.js';
 
 describe(`The back office (${dbLabel})`, () => {
   let ctx: TestContext;
@@ -28,21 +28,8 @@ describe(`The back office (${dbLabel})`, () => {
     expect(res.status).to.equal(303);
     return agent;
   }
-  async function submitted(municipality = 'capital', slug = 'residence-certificate'): Promise<number> {
-    const draft = await ctx.services.applications.createDraft({
-      serviceSlug: slug,
-      applicantId: applicant.id,
-      municipality,
-    });
-    const r = await ctx.services.applyEvent({
-      applicationId: draft.id,
-      event: { type: 'SUBMIT' },
-      actor: { role: 'applicant', userId: applicant.id },
-      extra: { reference: newReference(slug, 2026) },
-    });
-    expect(r.ok).to.equal(true);
-    return draft.id;
-  }
+  const submitted = async (municipality = 'capital', slug = 'residence-certificate') =>
+    (await submittedFor(ctx, applicant, { municipality, slug })).id;
   const row = async (id: number) => (await ctx.services.applications.findById(id))!;
   async function act(agent: Agent, id: number, event: string, fields: Record<string, string> = {}) {
     const page = await agent.get(`/backoffice/applications/${id}`);

@@ -3,6 +3,7 @@ import { createTestContext, dbLabel, type TestContext } from '../support/context
 import { makeResident, makeStaff, type Person } from '../support/people.js';
 import { outboxWorker, type OutboxHandler } from '../../server/services/outbox-worker.js';
 import { outboxRepository } from '../../db/repositories/outbox.js';
+import { submitted as submittedFor } from '../support/applications.js';
 
 describe(`The outbox (${dbLabel})`, () => {
   let ctx: TestContext;
@@ -16,19 +17,7 @@ describe(`The outbox (${dbLabel})`, () => {
   });
   afterEach(() => ctx.close());
 
-  async function submitted(): Promise<number> {
-    const draft = await ctx.services.applications.createDraft({
-      serviceSlug: 'residence-certificate',
-      applicantId: applicant.id,
-      municipality: 'capital',
-    });
-    await ctx.services.applyEvent({
-      applicationId: draft.id,
-      event: { type: 'SUBMIT' },
-      actor: { role: 'applicant', userId: applicant.id },
-    });
-    return draft.id;
-  }
+  const submitted = async () => (await submittedFor(ctx, applicant)).id;
 
   it('when an application is submitted and the worker runs, then the applicant gets an in-app notice and an e-mail in their language', async () => {
     const id = await submitted();

@@ -7,7 +7,6 @@ import { createClient } from 'redis';
 import { createTestContext, PG_URL, type TestContext } from '../support/context.js';
 import { makeResident, makeStaff, type Person } from '../support/people.js';
 import { csrfFrom, VALID_PASSWORD } from '../support/http.js';
-import { newReference } from '../../server/services/reference.js';
 import {
   freePort,
   startScript,
@@ -16,6 +15,7 @@ import {
   type PortalProcess,
 } from '../../bench/support/server-process.js';
 import { Browser, databaseUrlOf, eventually, reachableRedis, setPassword } from './support.js';
+import { submitted as submittedFor } from '../support/applications.js';
 
 /**
  * Two real portal processes (server/main.ts, as `npm start` runs one) on one PostgreSQL database,
@@ -87,21 +87,7 @@ for (const variant of variants) {
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    async function submitted(): Promise<number> {
-      const draft = await ctx.services.applications.createDraft({
-        serviceSlug: 'residence-certificate',
-        applicantId: resident.id,
-        municipality: 'capital',
-      });
-      const r = await ctx.services.applyEvent({
-        applicationId: draft.id,
-        event: { type: 'SUBMIT' },
-        actor: { role: 'applicant', userId: resident.id },
-        extra: { reference: newReference('residence-certificate', 2026) },
-      });
-      expect(r.ok).to.equal(true);
-      return draft.id;
-    }
+    const submitted = async () => (await submittedFor(ctx, resident)).id;
 
     it('when a person signs in on one process, then the other knows them, and signing out on it ends the session on both', async () => {
       const browser = new Browser();

@@ -6,6 +6,7 @@ import { makeResident, makeStaff, type Person } from '../support/people.js';
 import { createServices } from '../../server/services/index.js';
 import { ServiceDisabledError } from '../../server/services/applications.js';
 import { nationalAdmin, signedIn } from './support.js';
+import { submitted as submittedFor } from '../support/applications.js';
 
 const SLUG = 'residence-certificate';
 const local = (day: string, hhmm = '10:00') => new Date(`${day}T${hhmm}:00+03:00`);
@@ -20,21 +21,7 @@ describe(`Administrators and services (${dbLabel})`, () => {
   });
   afterEach(() => ctx.close());
 
-  async function submitted(slug = SLUG): Promise<number> {
-    const resident = await makeResident(ctx);
-    const draft = await ctx.services.applications.createDraft({
-      serviceSlug: slug,
-      applicantId: resident.id,
-      municipality: 'capital',
-    });
-    const result = await ctx.services.applyEvent({
-      applicationId: draft.id,
-      event: { type: 'SUBMIT' },
-      actor: { role: 'applicant', userId: resident.id },
-    });
-    expect(result.ok).to.equal(true);
-    return draft.id;
-  }
+  const submitted = async (slug = SLUG) => (await submittedFor(ctx, await makeResident(ctx), { slug })).id;
 
   const count = async (table: string) => Number((await ctx.db(table).count({ n: '*' }).first())?.n);
 
