@@ -7,6 +7,7 @@ import { requireStaff } from '../http/guards.js';
 import { HttpError } from '../http/errors.js';
 import { formBody, textField, type FieldError } from '../http/form-errors.js';
 import { shownErrors } from '../http/form-view.js';
+import { normaliseCpr, normaliseCr } from '../../workflows/identifiers.js';
 
 const COUNTER = requireStaff('counter', 'supervisor');
 /** People at the counter, on the phone, by e-mail or at a partner point: never 'web'. */
@@ -55,10 +56,16 @@ export function intakeRoutes(services: Services): Router {
     const number = textField(formBody(req), 'number', errors).trim();
     const person = await services.accounts.findByNumber(number);
     if (person && person.kind !== 'staff') return render(res, { person, number });
-    if (!/^[\d٠-٩\s/-]{1,20}$/.test(number))
-      return render(res, { number, errors: [{ field: 'number', key: 'identifierFormat' }] });
-    // Not registered yet: offer to register them with the number already filled in.
-    return render(res, { number, register: true, values: { cpr: number, cr: number } });
+    const cpr = normaliseCpr(number);
+    const cr = cpr ? null : normaliseCr(number);
+    if (!cpr && !cr) return render(res, { number, errors: [{ field: 'number', key: 'identifierFormat' }] });
+    // Not registered yet: offer to register them, the number filled in where it belongs (9 digits
+    // are a CPR, a resident's; a commercial registration is an investor's).
+    return render(res, {
+      number,
+      register: true,
+      values: cpr ? { cpr, kind: 'resident' } : { cr: cr!, kind: 'investor' },
+    });
   });
 
   router.post('/backoffice/intake/register', COUNTER, async (req, res) => {

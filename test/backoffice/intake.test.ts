@@ -103,6 +103,36 @@ describe(`Assisted intake (${dbLabel})`, () => {
     expect(found.text).not.to.contain(`value="${investorOnly.slug}"`);
   });
 
+  it("when the clerk looks up a number nobody has, then a CPR is offered as a resident's, a commercial registration as an investor's, and anything else is refused with a translated message", async () => {
+    const field = (html: string, name: string) =>
+      new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html)?.[1] ?? '';
+    const checked = (html: string) => /<input[^>]*name="kind"[^>]*value="(\w+)"[^>]*checked/.exec(html)?.[1];
+
+    const cpr = await post('/backoffice/intake/find', '/backoffice/intake', { number: '٩١٠ ١٠١ ٢٣٤' });
+    expect(cpr.status).to.equal(200);
+    expect([field(cpr.text, 'cpr'), field(cpr.text, 'cr'), checked(cpr.text)]).to.deep.equal([
+      '910101234',
+      '',
+      'resident',
+    ]);
+
+    const cr = await post('/backoffice/intake/find', '/backoffice/intake', { number: '12345-1' });
+    expect([field(cr.text, 'cpr'), field(cr.text, 'cr'), checked(cr.text)]).to.deep.equal([
+      '',
+      '12345-1',
+      'investor',
+    ]);
+
+    for (const number of ['1234567890', '12-34567', 'abc', '']) {
+      const refused = await post('/backoffice/intake/find', '/backoffice/intake', { number });
+      expect(refused.status, number).to.equal(400);
+      expect(refused.text, number).to.contain('أدخل رقمًا شخصيًا من 9 أرقام').and.not.contain('تسجيل الشخص');
+    }
+    await agent.get('/lang/en');
+    const english = await post('/backoffice/intake/find', '/backoffice/intake', { number: 'abc' });
+    expect(english.text).to.contain('Enter a CPR of 9 digits or a commercial registration number');
+  });
+
   it('when someone signs up with a number registered at the counter but another e-mail, then the account is not taken over', async () => {
     await post('/backoffice/intake/register', '/backoffice/intake', {
       kind: 'resident',
