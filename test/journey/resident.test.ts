@@ -217,6 +217,10 @@ describe(`The resident's journey (${dbLabel})`, () => {
     await staffAct(id, 'REJECT', supervisor, 'The address is outside the municipality.');
     page = await agent.get(`/applications/${id}`);
     expect(page.text).to.contain('The address is outside the municipality.').and.contain('تقديم استفسار');
+    // The reason stands with the status, above the query form ("the reason is below").
+    expect(page.text.indexOf('The address is outside the municipality.')).to.be.below(
+      page.text.indexOf('id="query-title"'),
+    );
     const empty = await agent
       .post(`/applications/${id}/actions/RAISE_QUERY`)
       .type('form')
