@@ -228,8 +228,9 @@ export function backofficeRoutes(services: Services): Router {
     const type = String(req.params.event);
     let comment = textField(body, 'comment', errors);
     const template = textField(body, 'template', errors);
-    if (!comment.trim() && template)
-      comment = (await reasonMessage(services, app, type, template)) ?? comment;
+    // A template's text (in the applicant's language) comes first; a message typed too follows it.
+    const reason = template ? await reasonMessage(services, app, type, template) : null;
+    if (reason) comment = comment.trim() ? `${reason}\n\n${comment.trim()}` : reason;
     const action = backoffice.actionsFor(user, app, type).find((a) => a.type === type);
     const event: Record<string, unknown> = { type, ...(action?.params ?? {}) };
     if (comment.trim()) event.comment = comment;

@@ -141,6 +141,23 @@ describe(`The back office (${dbLabel})`, () => {
     });
   });
 
+  it('when a reviewer picks a reason template and also writes a message, then the applicant gets both, the template first', async () => {
+    const id = await submitted();
+    const agent = await staffAgent(reviewer);
+    await act(agent, id, 'START_REVIEW');
+    const page = await agent.get(`/backoffice/applications/${id}`);
+    expect(page.text).to.match(/aria-describedby="comment-REQUEST_INFO-hint"/);
+    const res = await act(agent, id, 'REQUEST_INFO', {
+      template: 'documentUnclear',
+      comment: '  The second page of the lease is missing.  ',
+    });
+    expect(res.status).to.equal(303);
+    const last = (await ctx.services.applications.events(id)).at(-1)!;
+    expect(last.comment).to.equal(
+      'أحد المستندات غير واضح. يرجى رفع نسخة واضحة.\n\nThe second page of the lease is missing.',
+    );
+  });
+
   for (const [label, comment] of [
     ['an empty', ''],
     ['a whitespace-only', ' \n  '],
