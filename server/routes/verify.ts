@@ -10,6 +10,22 @@ import type { Services } from '../services/index.js';
 export function verifyRoutes(services: Services, limiter: RequestHandler): Router {
   const router = Router();
 
+  // Where a code printed on a certificate is typed (or its whole address pasted).
+  router.get('/verify', (req, res) => {
+    const typed = typeof req.query.code === 'string' ? req.query.code.trim() : undefined;
+    const code = typed?.split('/').pop()?.trim();
+    if (code) return res.redirect(303, `/verify/${encodeURIComponent(code)}`);
+    res.set('X-Robots-Tag', 'noindex, nofollow');
+    res.status(typed === undefined ? 200 : 400).render('certificates/verify', {
+      title: `${typed === undefined ? '' : res.locals.t('errors.titlePrefix')}${res.locals.t('certificates.verify.title')}`,
+      verification: null,
+      errors:
+        typed === undefined
+          ? []
+          : [{ field: 'code', href: '#code', text: res.locals.t('certificates.verify.codeRequired') }],
+    });
+  });
+
   router.get('/verify/:code', limiter, async (req, res) => {
     const verification = await services.certificates.verify(String(req.params.code));
     res.set('X-Robots-Tag', 'noindex, nofollow');
@@ -18,6 +34,7 @@ export function verifyRoutes(services: Services, limiter: RequestHandler): Route
     res.status(verification.status === 'unknown' ? 404 : 200).render('certificates/verify', {
       title: res.locals.t('certificates.verify.title'),
       verification,
+      errors: [],
     });
   });
 

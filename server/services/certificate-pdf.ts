@@ -181,7 +181,12 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   ]);
   column(PAGE.margin, 'ltr', [
     [en('certificates.pdf.verifyHint'), { size: 8 }],
-    [content.verifyUrl, note],
+    // The address and the code on lines of their own: a long address wrapped mid-code is mistyped.
+    [content.verifyUrl.slice(0, content.verifyUrl.lastIndexOf('/')), note],
+    [
+      en('certificates.pdf.code', { code: content.verifyUrl.slice(content.verifyUrl.lastIndexOf('/') + 1) }),
+      note,
+    ],
     [en('certificates.pdf.electronic'), note],
   ]);
 

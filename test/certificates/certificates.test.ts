@@ -216,6 +216,11 @@ describe(`Certificates (${dbLabel})`, () => {
     expect(text).to.contain('Adliya').and.to.contain('Owner').and.to.contain('مالك');
     expect(text).not.to.contain('36001234');
     expect(await qrOf(res.body)).to.equal(`${ctx.config.baseUrl}/verify/${certificate.code}`);
+    // Under the QR code, the address to open and the code to type there, each on a line of its own.
+    expect(text.split('\n').map((line) => line.trim())).to.include.members([
+      `${ctx.config.baseUrl}/verify`,
+      `Verification code: ${certificate.code}`,
+    ]);
     // Drawn from the row: the same bytes on every download.
     const second = await download(holder, `/applications/${id}/certificate.pdf`);
     expect(second.body.equals(res.body)).to.equal(true);
@@ -293,6 +298,35 @@ describe(`Certificates (${dbLabel})`, () => {
     }
     const arabic = await agentFor(ctx.app).get(`/verify/${certificate.code}`);
     expect(arabic.text).to.contain('lang="ar"').and.to.contain('هذه الشهادة صحيحة وسارية');
+  });
+
+  it('when someone opens the verification page without a code, then they can type the printed code or paste the address, and an empty one gets a translated error', async () => {
+    const id = await accepted();
+    const { code } = await certificateOf(id);
+    const home = await agentFor(ctx.app).get('/').set('Cookie', 'lang=en');
+    expect(home.text).to.contain('<a href="/verify">Certificate verification</a>');
+    const page = await agentFor(ctx.app).get('/verify').set('Cookie', 'lang=en');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.match(/<form method="get" action="\/verify"/);
+    expect(page.text).to.match(/<label[^>]*for="code">Verification code</);
+    expect(page.text).not.to.contain('data-status=');
+
+    const typed = await agentFor(ctx.app).get(`/verify?code=${encodeURIComponent(` ${code} `)}`);
+    expect(typed.status).to.equal(303);
+    expect(typed.headers.location).to.equal(`/verify/${code}`);
+    const pasted = await agentFor(ctx.app).get(
+      `/verify?code=${encodeURIComponent(`${ctx.config.baseUrl}/verify/${code}`)}`,
+    );
+    expect(pasted.headers.location).to.equal(`/verify/${code}`);
+    const result = await agentFor(ctx.app).get(`/verify/${code}`).set('Cookie', 'lang=en');
+    expect(result.text).to.contain('data-status="valid"').and.to.contain('Check another certificate');
+
+    const empty = await agentFor(ctx.app).get('/verify?code=+').set('Cookie', 'lang=en');
+    expect(empty.status).to.equal(400);
+    expect(empty.text).to.contain('Enter the verification code printed on the certificate');
+    const emptyAr = await agentFor(ctx.app).get('/verify?code=');
+    expect(emptyAr.status).to.equal(400);
+    expect(emptyAr.text).to.contain('أدخل رمز التحقق المطبوع على الشهادة');
   });
 
   it('when a code is tampered with, malformed or made up, then verification says unknown', async () => {
