@@ -28,6 +28,16 @@ export function submittedValues(definition: ServiceDefinition, page: number, bod
   return values;
 }
 
+/**
+ * A label as it reads inside an English sentence ("Upload the deposit receipt"): its first letter
+ * in lower case, unless it starts an abbreviation ("IBAN certificate", "CPR number"). Arabic has no
+ * case, and its messages use the label as it is.
+ */
+export function inSentence(label: string): string {
+  if (/^\p{Lu}{2}/u.test(label)) return label;
+  return label.charAt(0).toLocaleLowerCase('en') + label.slice(1);
+}
+
 /** Translated problems: `field.key` ids (address problems point at their first box). */
 export function shownProblems(res: Response, definition: ServiceDefinition, problems: FieldProblem[]) {
   return problems.map((p) => {
@@ -37,7 +47,7 @@ export function shownProblems(res: Response, definition: ServiceDefinition, prob
     return {
       field: p.field,
       href: `#${anchor}`,
-      text: res.locals.t(`errors.field.${p.key}`, { label, ...p.params }),
+      text: res.locals.t(`errors.field.${p.key}`, { label, labelInSentence: inSentence(label), ...p.params }),
     };
   });
 }

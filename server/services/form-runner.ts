@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import {
   formSteps,
+  inFormOrder,
   stepAsksForFiles,
   routedMunicipality,
   validateAll,
@@ -121,7 +122,11 @@ export function formRunnerService(deps: {
       documentCounts: files.counts,
     });
     if (result.problems.length > 0 && !options.partial)
-      return { ok: false, status: 400, problems: [...result.problems, ...chooseAgain(files.chosen)] };
+      return {
+        ok: false,
+        status: 400,
+        problems: inFormOrder(definition, [...result.problems, ...chooseAgain(files.chosen)]),
+      };
     const draftOf = (trx?: Knex.Transaction) =>
       deps.applications.createDraft(
         {
@@ -173,7 +178,11 @@ export function formRunnerService(deps: {
       documentCounts: files.counts,
     });
     if (result.problems.length > 0 && !options.partial)
-      return { ok: false, status: 400, problems: [...result.problems, ...chooseAgain(files.chosen)] };
+      return {
+        ok: false,
+        status: 400,
+        problems: inFormOrder(definition, [...result.problems, ...chooseAgain(files.chosen)]),
+      };
     const update = async (trx: Knex) =>
       (await trx('applications')
         .where({ id: app.id, version: app.version })

@@ -4,6 +4,7 @@ import { agentFor, signUpResident, tokenFor, csrfFrom, type Agent } from '../sup
 import { pageBody } from '../support/answers.js';
 import { formSteps } from '../../workflows/form/form.js';
 import type { ServiceDefinition } from '../../workflows/types.js';
+import { inSentence } from '../../server/routes/form-page.js';
 
 describe(`The form runner (${dbLabel})`, () => {
   let ctx: TestContext;
@@ -168,6 +169,36 @@ describe(`The form runner (${dbLabel})`, () => {
     expect((await stored(id)).iban).to.equal('BH67BMAG00001299123456');
     const check = await agent.get(`/applications/${id}/check`);
     expect(check.text).to.contain('BH67 BMAG 0000 1299 1234 56');
+  });
+
+  it('when required answers are left out in English, then each message reads as a sentence: a choice by its quoted question, a document by its name', async () => {
+    const definition = ctx.services.registry.latest('insurance-refund')!;
+    const id = await start(definition.slug);
+    await agent.get('/lang/en');
+    const pageOf = (key: string) =>
+      formSteps(definition).indexOf(definition.fields.find((f) => f.key === key)!.step);
+    const empty = async (page: number, blank: Record<string, string>) => {
+      const form = await agent.get(`/applications/${id}/form/${page}`);
+      return agent
+        .post(`/applications/${id}/form/${page}`)
+        .type('form')
+        .send(pageBody(definition, page, csrfFrom(form.text), blank));
+    };
+    const first = await empty(pageOf('payer'), { payer: '', applicantName: '' });
+    expect(first.status).to.equal(400);
+    expect(first.text).to.contain('Choose an answer for “The deposit was paid in the name of”');
+    expect(first.text).to.contain('Fill in “Applicant’s name”');
+    const files = await empty(pageOf('depositReceiptFile'), {});
+    expect(files.status).to.equal(400);
+    expect(files.text).to.contain('Upload the deposit receipt').and.contain('Upload the IBAN certificate');
+  });
+
+  it('when a label is put inside an English sentence, then it starts in lower case unless it starts with an abbreviation', () => {
+    expect(inSentence('Deposit receipt')).to.equal('deposit receipt');
+    expect(inSentence('IBAN certificate')).to.equal('IBAN certificate');
+    expect(inSentence('CPR number')).to.equal('CPR number');
+    expect(inSentence('Contractor’s CR')).to.equal('contractor’s CR');
+    expect(inSentence('صورة')).to.equal('صورة');
   });
 
   it('when a conditional question’s condition holds, then it is required; otherwise it is ignored', async () => {

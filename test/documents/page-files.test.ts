@@ -45,6 +45,14 @@ const FILE_FIRST = defineService({
 
 const START = `/services/${FILE_FIRST.slug}/apply`;
 
+/** The file question above the text question, for the order of the error summary. */
+const FILE_ABOVE = defineService({
+  ...FILE_FIRST,
+  slug: 'file-above-test',
+  workflow: standardReview(),
+  fields: [FILE_FIRST.fields[1]!, FILE_FIRST.fields[0]!],
+});
+
 /** A file question that shows only for one answer: a power of attorney when someone applies for another. */
 const FILE_WHEN = defineService({
   ...FILE_FIRST,
@@ -85,7 +93,7 @@ describe(`Files sent with a form page: answers and documents saved by one reques
   async function setUp(env: Record<string, string> = {}) {
     ctx = await createTestContext({
       env,
-      registry: createRegistry([...(await sharedRegistry()).all(), FILE_FIRST, FILE_WHEN]),
+      registry: createRegistry([...(await sharedRegistry()).all(), FILE_FIRST, FILE_WHEN, FILE_ABOVE]),
     });
     agent = agentFor(ctx.app);
     await signUpResident(agent);
@@ -303,7 +311,7 @@ describe(`Files sent with a form page: answers and documents saved by one reques
       await agent.get(`/lang/en?next=${encodeURIComponent(START)}`);
       const en = await postFirstPage(token, { action: 'continue', subject: 'A sign' });
       expect(en.status).to.equal(400);
-      expect(en.text).to.contain('Upload Photo').and.contain('value="A sign"');
+      expect(en.text).to.contain('Upload the photo').and.contain('value="A sign"');
       expect(await applications()).to.have.length(0);
     });
 
@@ -318,6 +326,20 @@ describe(`Files sent with a form page: answers and documents saved by one reques
       expect(await applications()).to.have.length(0);
       expect(await documents()).to.have.length(0);
       expect(storedFiles()).to.have.length(0);
+    });
+
+    it('when a file must be chosen again beside a mistake in a question below it, then the error summary lists them in the order of the page', async () => {
+      const start = `/services/${FILE_ABOVE.slug}/apply`;
+      await agent.get('/lang/en');
+      const res = await agent
+        .post(start)
+        .field('_csrf', csrfFrom((await agent.get(start)).text))
+        .field('action', 'continue')
+        .field('subject', 'x'.repeat(121))
+        .attach('photo', PDF, 'a.pdf');
+      expect(res.status).to.equal(400);
+      const summary = /<div class="error-summary[\s\S]*?<\/ul>/.exec(res.text)![0];
+      expect([...summary.matchAll(/href="#(\w+)"/g)].map((m) => m[1])).to.deep.equal(['photo', 'subject']);
     });
 
     it('when "save and come back later" has a mistake in the answers, then the valid answers and the file are kept', async () => {

@@ -116,6 +116,11 @@ function asSubmitted(answers: Answers): Record<string, unknown> {
   );
 }
 
+/** Problems in the order their fields stand on the form (the error summary reads top to bottom). */
+export function inFormOrder(definition: ServiceDefinition, problems: FieldProblem[]): FieldProblem[] {
+  return sortByForm(definition.fields, problems);
+}
+
 function sortByForm(fields: FieldDef[], problems: FieldProblem[]): FieldProblem[] {
   const order = new Map(fields.map((f, i) => [f.key, i]));
   return [...problems].sort((a, b) => (order.get(a.field) ?? 0) - (order.get(b.field) ?? 0));
