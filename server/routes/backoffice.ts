@@ -14,6 +14,17 @@ import type { StaffRole } from '../../workflows/municipalities.js';
 import { sendPdf } from './verify.js';
 import { REASON_TEMPLATES, reasonMessage } from '../services/reasons.js';
 
+/** The state that is each status's plain case in the standard review ("In review" is "Under review"). */
+const PLAIN_STATE: Record<string, string> = {
+  submitted: 'submitted',
+  in_review: 'under_review',
+  waiting_on_applicant: 'info_requested',
+  accepted: 'accepted',
+  rejected: 'rejected',
+  queried: 'query_raised',
+  withdrawn: 'withdrawn',
+};
+
 const STAFF = requireStaff('reviewer', 'supervisor', 'counter', 'admin');
 /** Who may revoke a certificate. */
 const REVOKERS: StaffRole[] = ['supervisor', 'admin'];
@@ -89,6 +100,8 @@ export function backofficeRoutes(services: Services): Router {
       answers: JSON.parse(app.form_data) as Record<string, unknown>,
       steps: formSteps(definition),
       where: describeState(definition, persistedSnapshotOf(app)),
+      // The workflow's step beside the status, unless it only says the status again.
+      stepDetail: PLAIN_STATE[app.status] !== app.state,
       documents: await services.documents.list(app.id),
       timeline: events.map((e) => ({
         ...e,

@@ -158,6 +158,22 @@ describe(`The back office (${dbLabel})`, () => {
     );
   });
 
+  it('when an application is decided, then its page gives the decision date instead of a due date, and the status is not said twice', async () => {
+    const id = await submitted();
+    const agent = await staffAgent(reviewer);
+    await agent.get('/lang/en');
+    await act(agent, id, 'START_REVIEW');
+    const open = await agent.get(`/backoffice/applications/${id}`);
+    const heading = (html: string) => /<h2 class="h5" id="state-title">([\s\S]*?)<\/h2>/.exec(html)![1]!;
+    expect(heading(open.text)).to.contain('In review').and.not.contain(' · ');
+    expect(open.text).to.match(/Due \d/);
+    expect((await act(agent, id, 'ACCEPT')).status).to.equal(303);
+    const decided = await agent.get(`/backoffice/applications/${id}`);
+    expect(heading(decided.text)).to.contain('Accepted').and.not.contain(' · ');
+    expect(decided.text).to.match(/Decided \d/);
+    expect(decided.text).not.to.match(/Due \d/);
+  });
+
   for (const [label, comment] of [
     ['an empty', ''],
     ['a whitespace-only', ' \n  '],
