@@ -1,4 +1,4 @@
-import { Router, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Services } from '../services/index.js';
 import { requireSignIn } from '../http/guards.js';
 import { HttpError } from '../http/errors.js';
@@ -18,6 +18,11 @@ export function documentRoutes(
 ): Router {
   const router = Router();
   const own = ownApplication(services);
+
+  /** Opened from the check page's "Change": uploads and removals stay on the way back to it. */
+  const fromCheck = (req: Request) => req.query.return === 'check';
+  const documentsPage = (id: number, req: Request) =>
+    `/applications/${id}/documents${fromCheck(req) ? '?return=check' : ''}`;
 
   async function render(res: Response, problem?: { requirement: string; code: string }) {
     const { application, definition } = applicationLocals(res);
@@ -43,6 +48,7 @@ export function documentRoutes(
       editable: isEditable(application),
       errors,
       backPage: Math.max(0, steps.indexOf(fileStep)),
+      returnTo: fromCheck(res.req) ? 'check' : '',
     });
   }
 
@@ -78,7 +84,7 @@ export function documentRoutes(
         return render(res, { requirement: requirement.key, code: result.code });
       }
       addFlash(req, 'success', 'documents.uploaded');
-      res.redirect(303, `/applications/${application.id}/documents#upload-${requirement.key}`);
+      res.redirect(303, `${documentsPage(application.id, req)}#upload-${requirement.key}`);
     },
   );
 
@@ -92,7 +98,7 @@ export function documentRoutes(
       const removed = await services.documents.remove(application.id, Number(req.params.documentId));
       if (!removed) return next(new HttpError(404, 'no such document'));
       addFlash(req, 'success', 'documents.removed');
-      res.redirect(303, `/applications/${application.id}/documents`);
+      res.redirect(303, documentsPage(application.id, req));
     },
   );
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
 import { agentFor, signUpResident, tokenFor, csrfFrom, type Agent } from '../support/http.js';
@@ -29,7 +30,8 @@ describe(`The form runner (${dbLabel})`, () => {
       await ctx.db('documents').insert({
         application_id: id,
         requirement_key: doc.key,
-        stored_name: `seed-${id}-${doc.key}`,
+        // The shape of a generated name (the file itself is not there; removing it is quiet).
+        stored_name: `${randomBytes(16).toString('hex')}.pdf`,
         original_name: `${doc.key}.pdf`,
         media_type: 'application/pdf',
         size_bytes: 1000,
@@ -199,6 +201,37 @@ describe(`The form runner (${dbLabel})`, () => {
     expect(inSentence('CPR number')).to.equal('CPR number');
     expect(inSentence('Contractor’s CR')).to.equal('contractor’s CR');
     expect(inSentence('صورة')).to.equal('صورة');
+  });
+
+  it('when an answer or a document is changed from the check page, then every way back leads to the check page', async () => {
+    const definition = ctx.services.registry.latest('residence-certificate')!;
+    const id = await start(definition.slug);
+    await answerAllPages(definition, id);
+    await agent.get('/lang/en');
+    const check = await agent.get(`/applications/${id}/check`);
+    expect(check.text).to.contain(`href="/applications/${id}/form/1?return=check#`);
+    expect(check.text).to.contain(`href="/applications/${id}/documents?return=check#upload-`);
+    const back = `<a href="/applications/${id}/check">Back to check your answers</a>`;
+
+    const page = await agent.get(`/applications/${id}/form/1?return=check`);
+    expect(page.text).to.contain(back).and.not.contain(`href="/applications/${id}/form/0">Back<`);
+    const plain = await agent.get(`/applications/${id}/form/1`);
+    expect(plain.text).to.contain(`href="/applications/${id}/form/0">Back<`).and.not.contain(back);
+
+    const docs = await agent.get(`/applications/${id}/documents?return=check`);
+    expect(docs.text).to.contain(
+      `class="btn btn-primary" href="/applications/${id}/check">Back to check your answers`,
+    );
+    expect(docs.text).to.contain(`action="/applications/${id}/documents?return=check"`);
+    const doc = (await ctx.db('documents').where({ application_id: id }).first()) as { id: number };
+    const removed = await agent
+      .post(`/applications/${id}/documents/${doc.id}/remove?return=check`)
+      .type('form')
+      .send({ _csrf: csrfFrom(docs.text) });
+    expect(removed.status).to.equal(303);
+    expect(removed.headers.location).to.equal(`/applications/${id}/documents?return=check`);
+    const fromForm = await agent.get(`/applications/${id}/documents`);
+    expect(fromForm.text).to.contain('Back to the form').and.not.contain('Back to check your answers');
   });
 
   it('when a conditional question’s condition holds, then it is required; otherwise it is ignored', async () => {
