@@ -102,7 +102,7 @@ describe(`Registry checks (${dbLabel})`, () => {
     await staff.get('/lang/en');
     expect((await staff.get(`/backoffice/applications/${id}`)).text)
       .to.contain('No answer')
-      .and.contain('the registry did not answer in time');
+      .and.contain('The registry did not answer in time.');
 
     const decided = await act(staff, id, 'ACCEPT');
     expect(decided.status).to.equal(303);
