@@ -4,6 +4,13 @@ document.addEventListener('DOMContentLoaded', () => {
   const summary = document.querySelector('[data-error-summary]');
   if (summary instanceof HTMLElement) summary.focus();
 
+  // The receipt's print button (hidden without this script; the browser's own Print still works).
+  for (const button of document.querySelectorAll('[data-print]')) {
+    if (!(button instanceof HTMLElement)) continue;
+    button.hidden = false;
+    button.addEventListener('click', () => window.print());
+  }
+
   // Conditional questions: hide a field until the answer it depends on matches. Without this
   // script every question shows, and the server ignores the ones whose condition does not hold.
   const form = document.querySelector('form');

@@ -294,6 +294,15 @@ describe(`The form runner (${dbLabel})`, () => {
     expect(mine.text).to.contain(row.reference!).and.contain('مقدَّم');
     const status = await agent.get(`/applications/${id}`);
     expect(status.text).to.contain('تقديم الطلب');
+    const receipt = await agent.get(`/applications/${id}/receipt`);
+    expect(receipt.text).to.contain(
+      '<button type="button" class="btn btn-primary" data-print hidden>طباعة</button>',
+    );
+    // The expected decision is a day; the working-time clock behind it is the back office's.
+    const expected = /<dd class="col-sm-8">([^<]*)<\/dd>\s*<\/dl>/.exec(receipt.text)?.[1];
+    expect(expected)
+      .to.match(/2026/)
+      .and.not.match(/\d:\d\d/);
   });
 
   it('when another person opens or changes my application, then they get 404', async () => {
