@@ -36,17 +36,24 @@ export function toCsv(rows: (string | number | null)[][]): string {
   return '\uFEFF' + rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
-export function serviceTable(report: StatsReport, lang: Lang): (string | number | null)[][] {
+export function serviceTable(
+  report: StatsReport,
+  lang: Lang,
+  options: { overdue?: boolean } = {},
+): (string | number | null)[][] {
   const t = translator(lang);
+  // The same columns, in the same words, as the tables on the page (staff also get "Overdue now").
+  const overdue = options.overdue === true;
   return [
     [
       t('reports.service'),
       t('reports.count'),
       t('reports.share'),
-      ...REPORT_STATUSES.map((s) => t(`status.${s}`)),
+      ...REPORT_STATUSES.map((s) => t(`backoffice.status.${s}`)),
       t('reports.median'),
       t('reports.p90'),
       t('reports.withinSla'),
+      ...(overdue ? [t('reports.overdueNow')] : []),
     ],
     ...report.services.map((s) => [
       s.name[lang],
@@ -56,6 +63,7 @@ export function serviceTable(report: StatsReport, lang: Lang): (string | number 
       s.medianDays,
       s.p90Days,
       s.withinSla === null ? null : Math.round(s.withinSla * 1000) / 10,
+      ...(overdue ? [report.overdueNow[s.slug] ?? 0] : []),
     ]),
     [
       t('reports.total'),
@@ -65,6 +73,7 @@ export function serviceTable(report: StatsReport, lang: Lang): (string | number 
       null,
       null,
       report.withinSla === null ? null : Math.round(report.withinSla * 1000) / 10,
+      ...(overdue ? [report.overdueTotal] : []),
     ],
   ];
 }
@@ -95,7 +104,7 @@ export function reportRoutes(services: Services): Router {
     res
       .type('text/csv; charset=utf-8')
       .attachment(`applications-${report.period.from}-${report.period.to}.csv`);
-    res.send(toCsv(serviceTable(report, res.locals.lang)));
+    res.send(toCsv(serviceTable(report, res.locals.lang, { overdue: true })));
   });
 
   // Open data: the same counts and times, no personal data, for anyone.

@@ -63,6 +63,12 @@ describe(`Report pages, CSV, the stats API and open data (${dbLabel})`, () => {
     expect([...body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
     const text = body.toString('utf8');
     expect(text).to.contain('شهادة إثبات السكن,2,100');
+    // The page's column headings, in its words, with the overdue count staff see on it.
+    const page = await agent.get('/reports');
+    const headings = [...page.text.matchAll(/<th scope="col">([^<]+)<\/th>/g)].map((m) => m[1]);
+    const csvHeadings = text.slice(1).split('\r\n')[0]!.split(',');
+    expect(csvHeadings).to.deep.equal(headings.slice(0, csvHeadings.length));
+    expect(csvHeadings.at(-1)).to.equal('المتأخرة الآن');
   });
 
   it('when anyone opens the open-data page, the CSV or the stats API, then they see counts and no personal data', async () => {
