@@ -4,6 +4,8 @@
  * onto a newer version of its service.
  */
 import type { AnyStateNode, StateValue } from 'xstate';
+import { CLEARANCE_BODIES } from './catalogue.js';
+import { clearanceDoneLabel, EVENT_DONE_LABELS } from './standard-review-labels.js';
 import {
   allTransitions,
   eventTypeOf,
@@ -123,4 +125,34 @@ export function eventLabels(definition: ServiceDefinition): Map<string, Localize
     if (label && !labels.has(type)) labels.set(type, label);
   }
   return labels;
+}
+
+/**
+ * How a timeline names a recorded event: as done ("Application submitted"), a clearance with the
+ * authority its payload names; an event of a workflow's own by its transition's label.
+ */
+export function timelineLabeller(
+  definition: ServiceDefinition,
+): (event: string, payload: unknown) => Localized {
+  const labels = eventLabels(definition);
+  return (event, payload) => {
+    if (event === 'APPROVE_CLEARANCE' || event === 'DECLINE_CLEARANCE') {
+      const department = (recordOf(payload) as { department?: unknown } | null)?.department;
+      const body = CLEARANCE_BODIES.find((b) => b.key === department);
+      if (body) return clearanceDoneLabel(event, body.label);
+    }
+    return EVENT_DONE_LABELS[event] ?? labels.get(event) ?? { ar: event, en: event };
+  };
+}
+
+/** An audit row's payload: stored as JSON text (an object where the driver parses it). */
+function recordOf(payload: unknown): Record<string, unknown> | null {
+  if (typeof payload !== 'string')
+    return payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : null;
+  try {
+    const value: unknown = JSON.parse(payload);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }

@@ -47,7 +47,14 @@ import {
   type WorkflowInput,
 } from './types.js';
 
-export { describeState, describeStates, describeSteps, eventLabels, migrateSnapshot } from './describe.js';
+export {
+  describeState,
+  describeStates,
+  describeSteps,
+  eventLabels,
+  migrateSnapshot,
+  timelineLabeller,
+} from './describe.js';
 export type { GuideStep, StateDescription } from './describe.js';
 export type { ArmedTimer, SlaChange, TimerPlan } from './deadlines.js';
 

@@ -48,6 +48,43 @@ export const EVENT_LABELS = {
   PAYOUT_DONE: { ar: 'تسجيل صرف المبلغ', en: 'Record payout made' },
 } satisfies Record<string, Localized>;
 
+/**
+ * What each event reads as once done, for timelines ("Application submitted"); the labels above
+ * name the action on its button ("Submit application"). Arabic uses the passive of the same verb.
+ */
+export const EVENT_DONE_LABELS: Record<string, Localized> = {
+  SUBMIT: { ar: 'تم تقديم الطلب', en: 'Application submitted' },
+  DISCARD: { ar: 'حُذفت المسودة', en: 'Draft discarded' },
+  START_REVIEW: { ar: 'بدأت المراجعة', en: 'Review started' },
+  ACCEPT: { ar: 'تمت الموافقة على الطلب', en: 'Application approved' },
+  REJECT: { ar: 'رُفض الطلب', en: 'Application rejected' },
+  REQUEST_INFO: { ar: 'طُلبت معلومات إضافية', en: 'More information requested' },
+  RESUBMIT: { ar: 'أُعيد تقديم الطلب بالمعلومات المطلوبة', en: 'Resubmitted with the requested information' },
+  WITHDRAW: { ar: 'سُحب الطلب', en: 'Application withdrawn' },
+  RAISE_QUERY: { ar: 'قُدّم استفسار على الرفض', en: 'Query raised against the rejection' },
+  UPHOLD: { ar: 'تم تأييد الرفض', en: 'Rejection upheld' },
+  REOPEN: { ar: 'أُعيد فتح الطلب للمراجعة', en: 'Reopened for review' },
+  QUERY_WINDOW_CLOSE: { ar: 'انتهت مهلة الاستفسار', en: 'Query window closed' },
+  SLA_ESCALATE: { ar: 'صُعّد الطلب المتأخر', en: 'Overdue application escalated' },
+  SCHEDULE_INSPECTION: { ar: 'حُدّد موعد المعاينة الميدانية', en: 'Site inspection scheduled' },
+  INSPECTION_PASSED: { ar: 'اجتاز الموقع المعاينة', en: 'Inspection passed' },
+  INSPECTION_FAILED: { ar: 'لم يجتز الموقع المعاينة', en: 'Inspection failed' },
+  REQUEST_CLEARANCES: { ar: 'طُلبت موافقات الجهات المعنية', en: 'Clearances requested' },
+  CLEARANCES_COMPLETE: { ar: 'اكتملت موافقات الجهات المعنية', en: 'All clearances given' },
+  FEE_PAID: { ar: 'دُفعت الرسوم', en: 'Fee paid' },
+  PAYOUT_DONE: { ar: 'صُرف المبلغ', en: 'Payout made' },
+};
+
+/** A clearance event as a timeline gives it, with the authority that gave or declined it. */
+export function clearanceDoneLabel(
+  event: 'APPROVE_CLEARANCE' | 'DECLINE_CLEARANCE',
+  body: Localized,
+): Localized {
+  return event === 'APPROVE_CLEARANCE'
+    ? { ar: `مُنحت الموافقة: ${body.ar}`, en: `Clearance given: ${body.en}` }
+    : { ar: `رُفضت الموافقة: ${body.ar}`, en: `Clearance declined: ${body.en}` };
+}
+
 export function clearanceEventLabel(
   event: 'APPROVE_CLEARANCE' | 'DECLINE_CLEARANCE',
   body: Localized,

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { describeState, eventLabels } from '../../workflows/engine.js';
+import { describeState, timelineLabeller } from '../../workflows/engine.js';
 import { formSteps } from '../../workflows/form/form.js';
 import { workingDaysBetween } from '../../workflows/calendar.js';
 import { persistedSnapshotOf, type ApplicationRow } from '../../db/repositories/applications.js';
@@ -85,7 +85,7 @@ export function backofficeRoutes(services: Services): Router {
   ) {
     const user = res.locals.user!;
     const definition = services.registry.get(app.service_slug, app.service_version)!;
-    const labels = eventLabels(definition);
+    const labelOf = timelineLabeller(definition);
     const events = await services.applications.events(app.id);
     const people = new Map((await services.backoffice.reviewers(null)).map((p) => [p.id, p.name]));
     const applicant = await services.accounts.findById(app.applicant_id);
@@ -105,7 +105,7 @@ export function backofficeRoutes(services: Services): Router {
       documents: await services.documents.list(app.id),
       timeline: events.map((e) => ({
         ...e,
-        label: labels.get(String(e.event)) ?? { ar: String(e.event), en: String(e.event) },
+        label: labelOf(String(e.event), e.payload),
         actor: e.actor_id ? (people.get(Number(e.actor_id)) ?? null) : null,
       })),
       notes: await services.backoffice.notes(app.id),

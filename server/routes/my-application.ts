@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { availableEvents, describeState, eventLabels } from '../../workflows/engine.js';
+import { availableEvents, describeState, timelineLabeller } from '../../workflows/engine.js';
 import type { Services } from '../services/index.js';
 import type { PersistedSnapshot } from '../../workflows/types.js';
 import { requireSignIn } from '../http/guards.js';
@@ -31,12 +31,12 @@ export async function applicantTimeline(
   version: number,
 ) {
   const definition = services.registry.get(slug, version)!;
-  const labels = eventLabels(definition);
+  const labelOf = timelineLabeller(definition);
   const events = await services.applications.events(applicationId);
   return events.map((e): TimelineEntry => ({
     at: e.created_at as string,
     event: String(e.event),
-    label: labels.get(String(e.event)) ?? { ar: String(e.event), en: String(e.event) },
+    label: labelOf(String(e.event), e.payload),
     role: String(e.actor_role),
     comment: SHOWN_COMMENTS.has(String(e.event)) ? ((e.comment as string | null) ?? null) : null,
   }));

@@ -9,6 +9,7 @@ import {
   planEvent,
   statusOf,
   type Plan,
+  timelineLabeller,
   type PlanAccepted,
 } from '../../workflows/engine.js';
 import type { PersistedSnapshot } from '../../workflows/types.js';
@@ -491,5 +492,29 @@ describe('Workflow engine: reading an application', () => {
       status: 'rejected',
       final: true,
     });
+  });
+});
+
+describe('Workflow engine: naming what happened', () => {
+  const labelOf = timelineLabeller(service);
+
+  it('when a timeline names a standard event, then it reads as done, not as the button that did it', () => {
+    expect(labelOf('SUBMIT', null)).to.deep.equal({ ar: 'تم تقديم الطلب', en: 'Application submitted' });
+    expect(labelOf('REJECT', null).en).to.equal('Application rejected');
+    expect(labelOf('RAISE_QUERY', null).en).to.equal('Query raised against the rejection');
+  });
+
+  it('when a clearance was given or declined, then the timeline names the authority its record names', () => {
+    expect(labelOf('APPROVE_CLEARANCE', '{"department":"traffic"}')).to.deep.equal({
+      ar: 'مُنحت الموافقة: الإدارة العامة للمرور',
+      en: 'Clearance given: General Directorate of Traffic',
+    });
+    expect(labelOf('DECLINE_CLEARANCE', { department: 'utilities' }).en).to.equal(
+      'Clearance declined: Electricity and Water Authority',
+    );
+  });
+
+  it('when an event has no done form, then its transition label or its name is used', () => {
+    expect(labelOf('NO_SUCH_EVENT', null)).to.deep.equal({ ar: 'NO_SUCH_EVENT', en: 'NO_SUCH_EVENT' });
   });
 });
