@@ -117,9 +117,10 @@ export const GUIDE_STEPS = {
     en: 'Pay the fee online or at a service centre',
   },
   payout_pending: {
-    ar: 'يُحوَّل المبلغ إلى حسابك المصرفي',
-    en: 'The amount is transferred to your bank account',
+    ar: 'بعد الموافقة يُحوَّل المبلغ إلى حسابك المصرفي',
+    en: 'Once approved, the amount is transferred to your bank account',
   },
+  payoutDone: { ar: 'يصلك إشعار عند إتمام التحويل', en: 'You are told when the transfer is made' },
   decision: { ar: 'تتسلم القرار', en: 'You receive the decision' },
   certificate: { ar: 'تتسلم الشهادة إلكترونياً', en: 'You receive the certificate online' },
   accountNumber: { ar: 'تتسلم رقم الحساب البلدي', en: 'You receive your municipal account number' },

@@ -233,7 +233,9 @@ function buildStandardReview(
     ? GUIDE_STEPS.certificate
     : options.accountNumber
       ? GUIDE_STEPS.accountNumber
-      : GUIDE_STEPS.decision;
+      : options.payout
+        ? GUIDE_STEPS.payoutDone
+        : GUIDE_STEPS.decision;
   states[success] = {
     type: 'final',
     meta: meta('accepted', STATE_LABELS[success], 'stopped', { guide: successGuide }),

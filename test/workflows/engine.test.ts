@@ -481,6 +481,14 @@ describe('Workflow engine: reading an application', () => {
     expect(describeSteps(withSteps)).to.deep.equal([{ key: 'step-1', label: { ar: 'قدّم', en: 'Apply' } }]);
   });
 
+  it('when a service pays out after approval, then its guide ends with the transfer, not with a decision already given', () => {
+    const steps = describeSteps(sampleService({ payout: true })).map((s) => s.label.en);
+    expect(steps.slice(-2)).to.deep.equal([
+      'Once approved, the amount is transferred to your bank account',
+      'You are told when the transfer is made',
+    ]);
+  });
+
   it('when the states are listed for a report filter, then each has its status and whether it is final', () => {
     const states = describeStates(service);
     expect(states.find((s) => s.state === 'info_requested')).to.deep.include({
