@@ -78,7 +78,11 @@ describe(`Assisted intake (${dbLabel})`, () => {
       channel: 'counter',
       status: 'submitted',
     });
-    expect((await agent.get(`/backoffice/intake/${id}/submitted`)).text).to.contain(row.reference!);
+    const confirmation = (await agent.get(`/backoffice/intake/${id}/submitted`)).text;
+    // A receipt to print for the person at the counter, and where they follow the application.
+    expect(confirmation).to.contain(row.reference!).and.contain('<bdi>Ahmed Yusuf</bdi>');
+    expect(confirmation).to.contain('data-print hidden').and.contain('<a href="/track">');
+    expect(confirmation).to.contain('سُجّل باسم Ahmed Yusuf');
     expect((await ctx.services.applications.events(id))[0]).to.include({
       actor_role: 'counter',
       actor_id: clerk.id,
