@@ -35,6 +35,19 @@ export function normaliseMobile(value: string): string | null {
   return m ? `+973${m[1]}` : null;
 }
 
+/** A stored mobile (+973XXXXXXXX) as the person types it: its 8 digits. Anything else as it is. */
+export function localMobile(value: string | null | undefined): string {
+  const v = value ?? '';
+  return /^\+973\d{8}$/.test(v) ? v.slice(4) : v;
+}
+
+/** A stored mobile for reading: "+973 3600 1234". Anything else as it is. */
+export function displayMobile(value: string | null | undefined): string {
+  const v = value ?? '';
+  const m = /^\+973(\d{4})(\d{4})$/.exec(v);
+  return m ? `+973 ${m[1]} ${m[2]}` : v;
+}
+
 /**
  * A Bahraini IBAN (ISO 13616): "BH", two check digits, a four-letter bank code and 14 letters or
  * digits, 22 characters in all; spaces and lower case are accepted. The check digits must agree

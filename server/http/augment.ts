@@ -25,6 +25,8 @@ declare module 'express-serve-static-core' {
     formatDate: ReturnType<typeof dateFormatter>;
     formatMoney: (amount: number) => string;
     formatAnswer: ReturnType<typeof answerFormatter>;
+    displayMobile: (value: string | null | undefined) => string;
+    localMobile: (value: string | null | undefined) => string;
     unread: number;
     /** Values the layout fetches only when it renders (server/http/render.ts). */
     lazy?: LazyLocals;

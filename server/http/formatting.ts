@@ -2,6 +2,7 @@ import type { FieldDef } from '../../workflows/types.js';
 import type { AddressValue } from '../../workflows/form/form.js';
 import { municipalityName, isMunicipalityCode } from '../../workflows/municipalities.js';
 import { translator, type Lang } from '../i18n.js';
+import { displayMobile } from '../../workflows/identifiers.js';
 
 const TIME_ZONE = 'Asia/Bahrain';
 
@@ -81,6 +82,8 @@ export const answerFormatter = memo((lang: Lang) => {
         return date(asText(value), { time: false });
       case 'iban':
         return asText(value).replace(/(.{4})(?=.)/g, '$1 ');
+      case 'mobile':
+        return displayMobile(asText(value));
       case 'address': {
         const a = value as AddressValue;
         const parts = [

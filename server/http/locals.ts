@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { DEFAULT_LANG, dirOf, isLang, translator } from '../i18n.js';
 import { answerFormatter, dateFormatter, moneyFormatter } from './formatting.js';
+import { displayMobile, localMobile } from '../../workflows/identifiers.js';
 
 export const LANG_COOKIE = 'lang';
 
@@ -22,6 +23,8 @@ export const languageLocals: RequestHandler = (req, res, next) => {
   res.locals.formatDate = dateFormatter(lang);
   res.locals.formatMoney = moneyFormatter(lang);
   res.locals.formatAnswer = answerFormatter(lang);
+  res.locals.displayMobile = displayMobile;
+  res.locals.localMobile = localMobile;
   next();
 };
 

@@ -4,6 +4,7 @@ import { requireSignIn, requireStaff } from '../http/guards.js';
 import { renderForm } from '../http/form-view.js';
 import { formBody } from '../http/form-errors.js';
 import { addFlash } from '../http/session.js';
+import { localMobile } from '../../workflows/identifiers.js';
 import { LANG_COOKIE } from '../http/locals.js';
 import type { Config } from '../config.js';
 import { MUNICIPALITIES } from '../../workflows/municipalities.js';
@@ -15,7 +16,7 @@ export function accountRoutes(services: Services, config: Config): Router {
   router.get('/account', requireSignIn, (_req, res) => {
     const user = res.locals.user!;
     renderForm(res, 'account/index', res.locals.t('account.title'), [], {
-      values: { name: user.name, mobile: user.mobile ?? '', preferredLang: user.preferred_lang },
+      values: { name: user.name, mobile: localMobile(user.mobile), preferredLang: user.preferred_lang },
       passwordErrors: [],
     });
   });
@@ -45,7 +46,7 @@ export function accountRoutes(services: Services, config: Config): Router {
     const result = await services.accounts.changePassword(user, formBody(req));
     if (!result.ok) {
       return renderForm(res, 'account/index', res.locals.t('account.title'), result.errors, {
-        values: { name: user.name, mobile: user.mobile ?? '', preferredLang: user.preferred_lang },
+        values: { name: user.name, mobile: localMobile(user.mobile), preferredLang: user.preferred_lang },
       });
     }
     addFlash(req, 'success', 'account.passwordChanged');

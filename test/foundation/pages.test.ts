@@ -149,6 +149,9 @@ describe(`Pages, languages, headers and errors (${dbLabel})`, () => {
       preferred_lang: 'en',
       mobile: '+97336001235',
     });
+    // Shown back as it is typed (8 digits, as the hint asks), the numbers aligned with the page.
+    expect(page.text).to.match(/id="mobile" name="mobile"[^>]*value="36001235"/);
+    expect(page.text).to.contain('<dd class="col-sm-7"><span dir="ltr">fatima@example.bh</span></dd>');
   });
 
   it('when a person changes their password, then the old one stops working', async () => {

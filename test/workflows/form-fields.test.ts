@@ -5,6 +5,7 @@ import { isShown, validateStep } from '../../workflows/form/form.js';
 import { fieldSchema, type FieldDef } from '../../workflows/schema/fields.js';
 import { defineService } from '../../workflows/define-service.js';
 import { sampleInput } from './support/workflow-fixtures.js';
+import { displayMobile, localMobile } from '../../workflows/identifiers.js';
 
 const label = { ar: 'حقل', en: 'Field' };
 const field = (def: Record<string, unknown>): FieldDef => fieldSchema.parse({ key: 'f', label, ...def });
@@ -232,5 +233,21 @@ describe('Form field rules', () => {
       );
       expect(result.answers).to.deep.equal({ reason: 'new' });
     });
+  });
+});
+
+describe('Mobile numbers shown back', () => {
+  it('when a stored mobile is put in a form, then it is its 8 digits; when it is read, then it is grouped', () => {
+    expect(localMobile('+97336001234')).to.equal('36001234');
+    expect(displayMobile('+97336001234')).to.equal('+973 3600 1234');
+  });
+
+  it('when a value is not a stored mobile, then it is shown as it is', () => {
+    for (const value of ['3600 12', 'abc', '+44 20 7946 0000']) {
+      expect(localMobile(value)).to.equal(value);
+      expect(displayMobile(value)).to.equal(value);
+    }
+    expect(localMobile(null)).to.equal('');
+    expect(displayMobile(undefined)).to.equal('');
   });
 });
