@@ -321,6 +321,20 @@ describe(`The resident's journey (${dbLabel})`, () => {
       expect(res.text).not.to.contain('Private message');
     });
 
+    it('when an application waits for its decision, then tracking gives the expected decision day, as the resident’s own page does', async () => {
+      const id = await submitComplete();
+      const reference = (await ctx.services.applications.findById(id))!.reference!;
+      const anon = agentFor(ctx.app);
+      const token = await tokenFor(anon, '/track');
+      const res = await anon
+        .post('/track')
+        .type('form')
+        .send({ _csrf: token, reference, identifier: '850101234' });
+      const own = await agent.get(`/applications/${id}`);
+      const due = (html: string) => /الموعد المتوقع للقرار: ([^<]+)\./.exec(html)?.[1];
+      expect(due(res.text)).to.be.a('string').and.equal(due(own.text));
+    });
+
     it('when the reference does not exist or the CPR is wrong, then the answer is the same', async () => {
       const id = await submitComplete();
       const reference = (await ctx.services.applications.findById(id))!.reference!;
