@@ -137,6 +137,11 @@ export function queueRepository(db: Knex) {
       return (await db('applications').where({ reference }).pluck<number[]>('id')).map(Number);
     },
 
+    async idsByReferences(references: string[]): Promise<number[]> {
+      if (references.length === 0) return [];
+      return (await db('applications').whereIn('reference', references).pluck<number[]>('id')).map(Number);
+    },
+
     /** Open applications held by each reviewer of a municipality (the supervisor's view of load). */
     async load(
       municipality: string | null,

@@ -13,7 +13,7 @@ import {
 } from '../../db/repositories/queue.js';
 import type { Clock } from '../clock.js';
 import type { ApplyEvent, ApplyEventResult } from './apply-event.js';
-import { normaliseReference } from './reference.js';
+import { normaliseReference, referencesEndingWith } from './reference.js';
 import { normaliseCpr, normaliseCr } from '../../workflows/identifiers.js';
 
 export const PAGE_SIZE = 25;
@@ -107,7 +107,16 @@ export function backofficeService(deps: {
     if ((VIEWS as readonly string[]).includes(values.view)) filter.view = values.view as QueueFilter['view'];
     if (values.q) {
       const reference = normaliseReference(values.q);
+      const endings = referencesEndingWith(
+        values.q,
+        registry.all().map((d) => d.slug),
+        Number(localDate(clock.now(), calendar).slice(0, 4)),
+      );
+      const byEnding = !reference && endings ? await queue.idsByReferences(endings) : [];
       if (reference) filter.applicationIds = await queue.idsByReference(reference);
+      // Only the code of a reference, as read out by someone on the phone: looked up among the
+      // references it can end (an indexed look-up, not a scan); a name of six letters still works.
+      else if (byEnding.length > 0) filter.applicationIds = byEnding;
       else
         filter.applicantIds = await queue.applicantIdsMatching(
           normaliseCpr(values.q) ?? normaliseCr(values.q) ?? values.q,

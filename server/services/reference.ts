@@ -29,3 +29,17 @@ export function normaliseReference(value: string): string | null {
   const m = /^([A-Z]{1,4}?)(\d{4})([2-9A-HJKMNP-Z]{6})$/.exec(v);
   return m ? `${m[1]}-${m[2]}-${m[3]}` : null;
 }
+
+/**
+ * The references a reference's last part alone may belong to ("m6vcea", or "2026-M6VCEA", as read
+ * out on the phone): each service's prefix with the year given, or with this year and the two
+ * before. Null when the text is not such a part.
+ */
+export function referencesEndingWith(value: string, slugs: string[], thisYear: number): string[] | null {
+  const v = value.trim().toUpperCase().replace(/\s+/g, '');
+  const m = /^(?:(\d{4})-?)?([2-9A-HJKMNP-Z]{6})$/.exec(v);
+  if (!m) return null;
+  const years = m[1] ? [Number(m[1])] : [thisYear, thisYear - 1, thisYear - 2];
+  const prefixes = [...new Set(slugs.map(servicePrefix))];
+  return prefixes.flatMap((p) => years.map((y) => `${p}-${y}-${m[2]}`));
+}

@@ -285,6 +285,16 @@ describe(`The back office (${dbLabel})`, () => {
     expect(
       [...search.text.matchAll(/href="\/backoffice\/applications\/(\d+)"/g)].map((m) => Number(m[1])),
     ).to.deep.equal([ids[3]]);
+    const listed = (html: string) =>
+      [...html.matchAll(/href="\/backoffice\/applications\/(\d+)"/g)].map((m) => Number(m[1]));
+    // Only the code, as read out on the phone, with or without the year.
+    const code = reference.slice(-6);
+    for (const q of [code.toLowerCase(), ` ${code} `, `2026-${code}`]) {
+      expect(listed((await agent.get(`/backoffice?q=${encodeURIComponent(q)}`)).text), q).to.deep.equal([
+        ids[3],
+      ]);
+    }
+    expect(listed((await agent.get(`/backoffice?q=2025-${code}`)).text)).to.deep.equal([]);
     const byName = await agent.get(`/backoffice?q=Zainab`);
     expect(byName.text).to.contain(`/backoffice/applications/${ids[0]}"`);
     ctx.clock.advance(30 * 24 * 60 * 60 * 1000);
