@@ -3,6 +3,8 @@ import { MUNICIPALITIES, STAFF_ROLES, type StaffRole } from '../../workflows/mun
 import type { AccountsService } from './accounts.js';
 import type { Logger } from '../logger.js';
 import { generateApplications, SERVICE_WEIGHTS } from '../cli/generate-applications.js';
+import { personName } from '../cli/generate/people.js';
+import { rngFrom } from '../cli/generate/random.js';
 
 /** The password every demo account gets; shown at start-up in development only. */
 export const DEMO_PASSWORD = 'Demo-Portal-2026';
@@ -42,9 +44,11 @@ export async function seedDemoAccounts(
   const existing: unknown = await db('users').where({ kind: 'staff' }).first();
   if (existing) return [];
   const created = demoStaffAccounts();
+  // People's names, as staff accounts have (the same ones on every fresh install).
+  const rng = rngFrom(2026, 17);
   for (const a of created) {
     await accounts.createStaff({
-      name: `${a.role} ${a.municipality ?? 'national'}`,
+      name: personName(rng).name,
       email: a.email,
       password: DEMO_PASSWORD,
       role: a.role,

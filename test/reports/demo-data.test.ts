@@ -5,7 +5,7 @@ import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import { fixedClock } from '../../server/clock.js';
 import { createServices } from '../../server/services/index.js';
-import { seedDemoApplications } from '../../server/services/demo-seed.js';
+import { seedDemoAccounts, seedDemoApplications } from '../../server/services/demo-seed.js';
 import type { StatsReport } from '../../server/services/stats.js';
 
 /** SERVICES.md: the published two months, as the ministry reported them. */
@@ -116,6 +116,36 @@ describe(`Demo data on a fresh install (${dbLabel})`, function () {
       .first<{ form_data: string }>('form_data');
     const relatedPermit = (JSON.parse(road.form_data) as Record<string, unknown>).relatedPermit;
     if (relatedPermit !== undefined) expect(relatedPermit).to.match(/\d/);
+  });
+
+  it('when the demo staff accounts are made, then each has a person’s name, not its role and municipality', async () => {
+    // On an install of its own: staff made with the demo applications would stop it, as on a real start.
+    const own = await freshDatabase();
+    const ownServices = createServices({
+      db: own.db,
+      config: loadConfig({ NODE_ENV: 'test' }),
+      clock: fixedClock(new Date('2026-11-22T09:00:00Z')),
+      logger: createLogger('silent'),
+      registry: await sharedRegistry(),
+    });
+    const accounts = await seedDemoAccounts(own.db, ownServices.accounts, createLogger('silent'));
+    expect(accounts).to.have.length(17);
+    const names = (
+      await own.db('users').whereIn(
+        'email',
+        accounts.map((a) => a.email),
+      )
+    ).map((u: { name: string }) => u.name);
+    expect(names).to.have.length(17);
+    for (const name of names) {
+      expect(name).to.match(/^\S+( \S+){1,2}$/);
+      expect(name).not.to.match(
+        /reviewer|supervisor|counter|admin|capital|muharraq|northern|southern|national/,
+      );
+    }
+    expect(new Set(names).size).to.be.greaterThan(12);
+    await own.db.destroy();
+    own.cleanup();
   });
 
   it('when the portal starts again on a database with applications, then no more demo data is added', async () => {
