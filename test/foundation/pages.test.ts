@@ -131,6 +131,9 @@ describe(`Pages, languages, headers and errors (${dbLabel})`, () => {
     expect(res.headers.location).to.equal('/staff');
     const page = await agent.get('/staff');
     expect(page.text).to.contain('مراجع طلبات').and.contain('بلدية المحرق');
+    // The portal's name leads staff back here; the menu has no separate entry for it.
+    expect(page.text).to.contain('<a class="navbar-brand fw-bold" href="/staff">');
+    expect(page.text).not.to.contain('class="nav-link" href="/staff"');
   });
 
   it('when a person saves their profile with English as preferred language, then the portal switches to English', async () => {
