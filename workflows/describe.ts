@@ -141,7 +141,8 @@ export function timelineLabeller(
       const body = CLEARANCE_BODIES.find((b) => b.key === department);
       if (body) return clearanceDoneLabel(event, body.label);
     }
-    return EVENT_DONE_LABELS[event] ?? labels.get(event) ?? { ar: event, en: event };
+    const done: Partial<Record<string, Localized>> = EVENT_DONE_LABELS;
+    return done[event] ?? labels.get(event) ?? { ar: event, en: event };
   };
 }
 

@@ -52,7 +52,7 @@ export const EVENT_LABELS = {
  * What each event reads as once done, for timelines ("Application submitted"); the labels above
  * name the action on its button ("Submit application"). Arabic uses the passive of the same verb.
  */
-export const EVENT_DONE_LABELS: Record<string, Localized> = {
+export const EVENT_DONE_LABELS = {
   SUBMIT: { ar: 'تم تقديم الطلب', en: 'Application submitted' },
   DISCARD: { ar: 'حُذفت المسودة', en: 'Draft discarded' },
   START_REVIEW: { ar: 'بدأت المراجعة', en: 'Review started' },
@@ -73,7 +73,7 @@ export const EVENT_DONE_LABELS: Record<string, Localized> = {
   CLEARANCES_COMPLETE: { ar: 'اكتملت موافقات الجهات المعنية', en: 'All clearances given' },
   FEE_PAID: { ar: 'دُفعت الرسوم', en: 'Fee paid' },
   PAYOUT_DONE: { ar: 'صُرف المبلغ', en: 'Payout made' },
-};
+} satisfies Record<string, Localized>;
 
 /** A clearance event as a timeline gives it, with the authority that gave or declined it. */
 export function clearanceDoneLabel(

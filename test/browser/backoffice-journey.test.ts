@@ -12,7 +12,7 @@ import { PDF, requireClamd } from '../support/clamav.js';
 import { VALID_PASSWORD } from '../support/http.js';
 import { validRawAnswer } from '../support/answers.js';
 import { fieldsOfStep, formSteps } from '../../workflows/form/form.js';
-import { EVENT_LABELS } from '../../workflows/standard-review-labels.js';
+import { EVENT_DONE_LABELS, EVENT_LABELS } from '../../workflows/standard-review-labels.js';
 import { translator, type Lang } from '../../server/i18n.js';
 import type { ServiceDefinition } from '../../workflows/types.js';
 import type { ApplicationRow } from '../../db/repositories/applications.js';
@@ -292,7 +292,9 @@ describe('The back office in a real browser', () => {
 
         // The reviewer rejects: first without a message, which is refused with the error summary.
         await reviewer.reload();
-        expect(await reviewer.locator('.timeline').textContent()).to.contain(label('RESUBMIT'));
+        expect(await reviewer.locator('.timeline').textContent()).to.contain(
+          EVENT_DONE_LABELS.RESUBMIT[lang],
+        );
         const rejectReply = reviewer.waitForResponse((r) => r.url().endsWith('/events/REJECT'));
         await submit(reviewer, button(reviewer, 'REJECT'));
         expect((await rejectReply).status()).to.equal(400);

@@ -181,7 +181,10 @@ describe('The resident journey in a real browser', () => {
         .and.contain(person.cpr)
         .and.contain(person.area)
         .and.contain(lang === 'ar' ? 'مستأجر' : 'Tenant');
-      const mobileAnswer = page.locator('dl.answers [dir=ltr]', { hasText: person.mobile });
+      // Read back grouped: +973 3600 1234.
+      const mobileAnswer = page.locator('dl.answers [dir=ltr]', {
+        hasText: `${person.mobile.slice(0, 4)} ${person.mobile.slice(4)}`,
+      });
       expect(await directionOf(mobileAnswer)).to.equal('ltr');
       await shot('5-check-answers');
       await page.getByRole('button', { name: t('apply.submit') }).click();
