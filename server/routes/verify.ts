@@ -1,5 +1,6 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import type { Services } from '../services/index.js';
+import { canonicalCode } from '../services/certificate-code.js';
 
 /**
  * Certificate verification, what the QR code on a certificate opens: valid, revoked, expired or
@@ -13,8 +14,9 @@ export function verifyRoutes(services: Services, limiter: RequestHandler): Route
   // Where a code printed on a certificate is typed (or its whole address pasted).
   router.get('/verify', (req, res) => {
     const typed = typeof req.query.code === 'string' ? req.query.code.trim() : undefined;
-    const code = typed?.split('/').pop()?.trim();
-    if (code) return res.redirect(303, `/verify/${encodeURIComponent(code)}`);
+    const last = typed?.split('/').pop()?.trim();
+    // Typed from paper: "7kq4m-9x2ab-…" opens the same page as the QR code's address.
+    if (last) return res.redirect(303, `/verify/${encodeURIComponent(canonicalCode(last) ?? last)}`);
     res.set('X-Robots-Tag', 'noindex, nofollow');
     res.status(typed === undefined ? 200 : 400).render('certificates/verify', {
       title: `${typed === undefined ? '' : res.locals.t('errors.titlePrefix')}${res.locals.t('certificates.verify.title')}`,

@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { Localized } from '../../workflows/types.js';
 import { translator } from '../i18n.js';
+import { printedCode } from './certificate-code.js';
 import { dateFormatter } from '../http/formatting.js';
 import { drawLine, fonts, listLigaturesRightToLeft, wrap, type Doc, type Style } from './certificate-text.js';
 
@@ -184,7 +185,9 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     // The address and the code on lines of their own: a long address wrapped mid-code is mistyped.
     [content.verifyUrl.slice(0, content.verifyUrl.lastIndexOf('/')), note],
     [
-      en('certificates.pdf.code', { code: content.verifyUrl.slice(content.verifyUrl.lastIndexOf('/') + 1) }),
+      en('certificates.pdf.code', {
+        code: printedCode(content.verifyUrl.slice(content.verifyUrl.lastIndexOf('/') + 1)),
+      }),
       note,
     ],
     [en('certificates.pdf.electronic'), note],

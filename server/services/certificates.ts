@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Registry } from '../../workflows/registry.js';
 import type { FieldDef, Localized, ServiceDefinition } from '../../workflows/types.js';
@@ -13,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { securityEvent } from '../logger.js';
 import { renderCertificatePdf, type CertificateContent } from './certificate-pdf.js';
 import { addMonths, DEFAULT_VALIDITY_MONTHS, maskName, VALIDITY_MONTHS } from './certificate-terms.js';
+import { canonicalCode, newVerificationCode } from './certificate-code.js';
 
 export { addMonths, DEFAULT_VALIDITY_MONTHS, maskName, VALIDITY_MONTHS } from './certificate-terms.js';
 
@@ -70,9 +70,6 @@ export type RevokeResult =
   | { ok: false; code: 'reason_required' | 'already_revoked' | 'not_found' };
 
 export const MAX_REVOKE_REASON = 1000;
-
-/** 128 random bits in base64url: 22 characters, nothing to guess, nothing to derive. */
-const CODE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 /** Answers that are about reaching the applicant, not facts to certify; the holder has a row of their own. */
 const NOT_CERTIFIED: ReadonlySet<FieldDef['type']> = new Set(['file', 'mobile', 'email', 'iban']);
@@ -142,7 +139,7 @@ export function certificatesService(deps: {
       holder: { identifier: (kind === 'cr' ? holder.cr : holder.cpr) ?? null, kind },
       facts: certifiedFacts(definition, JSON.parse(app.form_data) as Record<string, unknown>),
     };
-    const code = randomBytes(16).toString('base64url');
+    const code = newVerificationCode();
     return db.transaction(async (trx) => {
       const inserted = await trx('certificates')
         .insert({
@@ -216,9 +213,10 @@ export function certificatesService(deps: {
     };
   }
 
-  async function verify(code: string): Promise<Verification> {
+  async function verify(input: string): Promise<Verification> {
     // A code of the wrong shape cannot exist: answered without asking the database.
-    if (!CODE_PATTERN.test(code)) return { status: 'unknown' };
+    const code = canonicalCode(input);
+    if (!code) return { status: 'unknown' };
     const row = await db<CertificateRow>('certificates').where({ code }).first();
     return row ? verification(row) : { status: 'unknown' };
   }

@@ -10,6 +10,7 @@ import { agentFor, csrfFrom, signIn, signUpResident, VALID_PASSWORD, type Agent 
 import { makeStaff, type Person } from '../support/people.js';
 import { newReference } from '../../server/services/reference.js';
 import { certificatesService, maskName, type CertificateRow } from '../../server/services/certificates.js';
+import { canonicalCode, newVerificationCode, printedCode } from '../../server/services/certificate-code.js';
 
 const run = promisify(execFile);
 // jsqr is CommonJS with types that declare an ES default export: imported from ESM, the default is the function.
@@ -219,7 +220,7 @@ describe(`Certificates (${dbLabel})`, () => {
     // Under the QR code, the address to open and the code to type there, each on a line of its own.
     expect(text.split('\n').map((line) => line.trim())).to.include.members([
       `${ctx.config.baseUrl}/verify`,
-      `Verification code: ${certificate.code}`,
+      `Verification code: ${printedCode(certificate.code)}`,
     ]);
     // Drawn from the row: the same bytes on every download.
     const second = await download(holder, `/applications/${id}/certificate.pdf`);
@@ -314,6 +315,11 @@ describe(`Certificates (${dbLabel})`, () => {
     const typed = await agentFor(ctx.app).get(`/verify?code=${encodeURIComponent(` ${code} `)}`);
     expect(typed.status).to.equal(303);
     expect(typed.headers.location).to.equal(`/verify/${code}`);
+    // As printed, in groups, typed in lower case.
+    const fromPaper = await agentFor(ctx.app).get(
+      `/verify?code=${encodeURIComponent(printedCode(code).toLowerCase())}`,
+    );
+    expect(fromPaper.headers.location).to.equal(`/verify/${code}`);
     const pasted = await agentFor(ctx.app).get(
       `/verify?code=${encodeURIComponent(`${ctx.config.baseUrl}/verify/${code}`)}`,
     );
@@ -431,5 +437,22 @@ describe(`Certificates (${dbLabel})`, () => {
     expect(maskName('Fatima Ali Hasan')).to.equal('F*** A*** H***');
     expect(maskName('  زينب   علي ')).to.equal('ز*** ع***');
     expect(maskName('Ali')).not.to.contain('Ali');
+  });
+});
+
+describe('Certificate verification codes', () => {
+  it('when a code is made, then it is 25 characters a person can read out, printed in groups of five', () => {
+    const codes = Array.from({ length: 200 }, newVerificationCode);
+    for (const code of codes) expect(code).to.match(/^[0-9A-HJKMNP-TV-Z]{25}$/);
+    expect(new Set(codes).size).to.equal(200);
+    expect(printedCode('7KQ4M9X2AB0000011111ZZZZZ')).to.equal('7KQ4M-9X2AB-00000-11111-ZZZZZ');
+  });
+
+  it('when a code is typed, then case, spaces, dashes and look-alike letters do not matter; an earlier code is taken as it is', () => {
+    expect(canonicalCode(' 7kq4m-9x2ab-ooooo-iiiii-zzzzz ')).to.equal('7KQ4M9X2AB0000011111ZZZZZ');
+    expect(canonicalCode('7KQ4M 9X2AB 00000 LLLLL ZZZZZ')).to.equal('7KQ4M9X2AB0000011111ZZZZZ');
+    expect(canonicalCode('3YQtDiPZAeLxOSHz7qnIZg')).to.equal('3YQtDiPZAeLxOSHz7qnIZg');
+    for (const bad of ['7KQ4M9X2AB0000011111ZZZZ', '7KQ4M9X2AB0000011111ZZZZZU', "x' or '1'='1", ''])
+      expect(canonicalCode(bad), bad).to.equal(null);
   });
 });
