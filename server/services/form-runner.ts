@@ -4,7 +4,6 @@ import {
   inFormOrder,
   stepAsksForFiles,
   routedMunicipality,
-  validateAll,
   validateStep,
   type Answers,
 } from '../../workflows/form/form.js';
@@ -12,19 +11,18 @@ import { localDate, type Calendar } from '../../workflows/calendar.js';
 import type { Registry } from '../../workflows/registry.js';
 import type { ServiceDefinition } from '../../workflows/types.js';
 import type { ApplicationRow } from '../../db/repositories/applications.js';
-import type { DocumentRow } from '../../db/repositories/documents.js';
 import type { UserRow } from '../../db/repositories/users.js';
 import type { FieldProblem } from '../../workflows/form/field-rules.js';
 import type { Clock } from '../clock.js';
 import type { ApplicationsService } from './applications.js';
 import type { ApplyEvent } from './apply-event.js';
-import { newReference } from './reference.js';
+import { submissionService } from './form-submission.js';
 import {
   chooseAgain,
+  countsOf,
   filesOfShownFields,
   saveWithFiles,
   screenPageFiles,
-  strayDocuments,
   tooManyProblems,
   type DocumentsForForms,
   type PageFiles,
@@ -39,13 +37,6 @@ export function isEditable(app: ApplicationRow): boolean {
 
 export type RunnerResult<T> =
   { ok: true; value: T } | { ok: false; status: number; problems: FieldProblem[] };
-
-/** Stored files per document requirement, for the required-document checks. */
-function countsOf(documents: DocumentRow[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const d of documents) counts[d.requirement_key] = (counts[d.requirement_key] ?? 0) + 1;
-  return counts;
-}
 
 /** Who may apply for a service: its applicant kinds (staff apply for people through assisted intake). */
 export function mayApply(definition: ServiceDefinition, user: UserRow): boolean {
@@ -216,89 +207,9 @@ export function formRunnerService(deps: {
     return validateStep(definition, step, submitted, previous, { today: today() }).answers;
   }
 
-  /**
-   * What submission checks: every page again and the required documents. `stray` are the stored
-   * documents of questions that do not show with these answers; submission deletes them, as the
-   * check page says, so what staff receive is what the person was shown.
-   */
-  async function checkAnswers(
-    app: ApplicationRow,
-  ): Promise<{ problems: FieldProblem[]; stray: DocumentRow[] }> {
-    const definition = definitionOf(app);
-    const answers = JSON.parse(app.form_data) as Answers;
-    // Documents are read only for a form that asks for them.
-    const asksForFiles = definition.fields.some((f) => f.type === 'file');
-    const stored = asksForFiles ? await deps.documents.list(app.id) : [];
-    return {
-      problems: validateAll(definition, answers, { today: today(), documentCounts: countsOf(stored) }),
-      stray: strayDocuments(definition, answers, stored),
-    };
-  }
+  const submission = submissionService({ ...deps, definitionOf, today });
 
-  /** Deletes the stray documents' rows with the event, and their files once it has committed. */
-  function dropping(app: ApplicationRow, stray: DocumentRow[]) {
-    let files: string[] = [];
-    return {
-      alsoInTransaction:
-        stray.length === 0
-          ? undefined
-          : async (trx: Knex.Transaction) => {
-              files = await deps.documents.deleteRows(trx, app.id, stray);
-            },
-      afterCommit: () => deps.documents.discard(files),
-    };
-  }
-
-  async function submit(app: ApplicationRow, actor: { role: 'applicant' | 'counter'; userId: number }) {
-    const { problems, stray } = await checkAnswers(app);
-    if (problems.length > 0) return { ok: false as const, status: 400, problems };
-    const definition = definitionOf(app);
-    const answers = JSON.parse(app.form_data) as Answers;
-    const year = Number(localDate(clock.now(), calendar).slice(0, 4));
-    const drop = dropping(app, stray);
-    // A reference is unique; on the rare collision, draw again.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        const result = await deps.applyEvent({
-          applicationId: app.id,
-          event: { type: 'SUBMIT' },
-          actor,
-          expectedVersion: app.version,
-          current: app,
-          extra: {
-            reference: newReference(definition.slug, year),
-            municipality: routedMunicipality(definition, answers),
-          },
-          alsoInTransaction: drop.alsoInTransaction,
-        });
-        if (!result.ok) return { ok: false as const, status: result.status, problems: [] as FieldProblem[] };
-        await drop.afterCommit();
-        return { ok: true as const, application: result.application };
-      } catch (err) {
-        if (!/unique|duplicate/i.test(String((err as Error).message))) throw err;
-      }
-    }
-    throw new Error('could not draw a unique reference number');
-  }
-
-  /** Answers a request for more information: every page checked again, then RESUBMIT. */
-  async function resubmit(app: ApplicationRow, actor: { role: 'applicant' | 'counter'; userId: number }) {
-    const { problems, stray } = await checkAnswers(app);
-    if (problems.length > 0) return { ok: false as const, status: 400, problems };
-    const drop = dropping(app, stray);
-    const result = await deps.applyEvent({
-      applicationId: app.id,
-      event: { type: 'RESUBMIT' },
-      actor,
-      expectedVersion: app.version,
-      alsoInTransaction: drop.alsoInTransaction,
-    });
-    if (!result.ok) return { ok: false as const, status: result.status, problems: [] as FieldProblem[] };
-    await drop.afterCommit();
-    return { ok: true as const, application: result.application };
-  }
-
-  return { start, startWithFirstPage, savePage, checkAnswers, submit, resubmit, definitionOf, today };
+  return { start, startWithFirstPage, savePage, ...submission, definitionOf, today };
 }
 
 export type FormRunnerService = ReturnType<typeof formRunnerService>;

@@ -104,6 +104,13 @@ export function filesOfShownFields(
   return { ...files, entries: files.entries.filter((entry) => shown(entry.field)) };
 }
 
+/** Stored files per document requirement, for the required-document checks. */
+export function countsOf(documents: { requirement_key: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const d of documents) counts[d.requirement_key] = (counts[d.requirement_key] ?? 0) + 1;
+  return counts;
+}
+
 /**
  * Stored documents that belong to no question showing with these answers: a power of attorney
  * uploaded while "paid by a company" was chosen, after the answer became "myself". A requirement
