@@ -125,6 +125,39 @@ describe(`Files sent with a form page: answers and documents saved by one reques
     return file ? req.attach('photo', file[0], file[1]) : req;
   }
 
+  /** The conditional service's first page, answered and sent with a power of attorney. */
+  async function sendWithAttorney(forOther: 'yes' | 'no') {
+    const start = `/services/${FILE_WHEN.slug}/apply`;
+    const res = await agent
+      .post(start)
+      .field('_csrf', csrfFrom((await agent.get(start)).text))
+      .field('action', 'continue')
+      .field('subject', 'A permit')
+      .field('forOther', forOther)
+      .attach('attorney', PDF, 'attorney.pdf');
+    return { res, id: Number(/\/applications\/(\d+)\/check/.exec(res.headers.location as string)?.[1]) };
+  }
+
+  /** The draft's first page sent again, without a file, with another answer to "for someone else?". */
+  async function answerForOther(id: number, forOther: 'yes' | 'no') {
+    const page = `/applications/${id}/form/0`;
+    return agent
+      .post(page)
+      .field('_csrf', csrfFrom((await agent.get(page)).text))
+      .field('action', 'continue')
+      .field('subject', 'A permit')
+      .field('forOther', forOther);
+  }
+
+  /** Submits (or resubmits) from the check page, as its button does. */
+  async function submitFromCheck(id: number) {
+    const check = await agent.get(`/applications/${id}/check`);
+    return agent
+      .post(`/applications/${id}/submit`)
+      .type('form')
+      .send({ _csrf: csrfFrom(check.text) });
+  }
+
   describe('a first page with a file field', () => {
     beforeEach(() => setUp());
 
@@ -155,37 +188,20 @@ describe(`Files sent with a form page: answers and documents saved by one reques
       ]);
       expect(storedFiles()).to.have.length(1);
       // The draft is complete: it submits.
-      const check = await agent.get(`/applications/${draft!.id}/check`);
-      const submitted = await agent
-        .post(`/applications/${draft!.id}/submit`)
-        .type('form')
-        .send({ _csrf: csrfFrom(check.text) });
+      const submitted = await submitFromCheck(draft!.id);
       expect(submitted.headers.location).to.equal(`/applications/${draft!.id}/submitted`);
     });
 
     it('when a file comes for a question that does not show with the answers, then it is not stored and the check page does not list it; when the question shows, it is', async () => {
-      const start = `/services/${FILE_WHEN.slug}/apply`;
-      const send = async (forOther: string) => {
-        const token = csrfFrom((await agent.get(start)).text);
-        return agent
-          .post(start)
-          .field('_csrf', token)
-          .field('action', 'continue')
-          .field('subject', 'A permit')
-          .field('forOther', forOther)
-          .attach('attorney', PDF, 'attorney.pdf');
-      };
-      const own = await send('no');
+      const { res: own, id } = await sendWithAttorney('no');
       expect(own.status).to.equal(303);
-      const id = Number(/\/applications\/(\d+)\/check/.exec(own.headers.location as string)?.[1]);
       expect(await documents()).to.deep.equal([]);
       expect(storedFiles()).to.have.length(0);
       await agent.get('/lang/en');
       expect((await agent.get(`/applications/${id}/check`)).text).not.to.contain('Power of attorney');
 
-      const forOther = await send('yes');
+      const { res: forOther, id: otherId } = await sendWithAttorney('yes');
       expect(forOther.status).to.equal(303);
-      const otherId = Number(/\/applications\/(\d+)\/check/.exec(forOther.headers.location as string)?.[1]);
       expect(await documents()).to.deep.equal([
         { application_id: otherId, requirement_key: 'attorney', original_name: 'attorney.pdf' },
       ]);
@@ -194,26 +210,12 @@ describe(`Files sent with a form page: answers and documents saved by one reques
     });
 
     it("when an answer changes so that a stored file's question no longer shows, then the check page says the file will not be sent, and submitting deletes it", async () => {
-      const start = `/services/${FILE_WHEN.slug}/apply`;
-      const first = await agent
-        .post(start)
-        .field('_csrf', csrfFrom((await agent.get(start)).text))
-        .field('action', 'continue')
-        .field('subject', 'A permit')
-        .field('forOther', 'yes')
-        .attach('attorney', PDF, 'attorney.pdf');
-      const id = Number(/\/applications\/(\d+)\/check/.exec(first.headers.location as string)?.[1]);
+      const { id } = await sendWithAttorney('yes');
       expect(await documents()).to.have.length(1);
       expect(storedFiles()).to.have.length(1);
 
       // The person now applies for themself: the power of attorney no longer applies.
-      const page = `/applications/${id}/form/0`;
-      const changed = await agent
-        .post(page)
-        .field('_csrf', csrfFrom((await agent.get(page)).text))
-        .field('action', 'continue')
-        .field('subject', 'A permit')
-        .field('forOther', 'no');
+      const changed = await answerForOther(id, 'no');
       expect(changed.status).to.equal(303);
       expect(await documents(), 'kept until submission').to.have.length(1);
 
@@ -225,10 +227,7 @@ describe(`Files sent with a form page: answers and documents saved by one reques
       const checkAr = await agent.get(`/applications/${id}/check`);
       expect(checkAr.text).to.contain('ملفات لم تعد مطلوبة').and.contain('(الوكالة)');
 
-      const submitted = await agent
-        .post(`/applications/${id}/submit`)
-        .type('form')
-        .send({ _csrf: csrfFrom(checkAr.text) });
+      const submitted = await submitFromCheck(id);
       expect(submitted.headers.location).to.equal(`/applications/${id}/submitted`);
       expect((await applications())[0]!.status).to.equal('submitted');
       expect(await documents()).to.deep.equal([]);
@@ -236,20 +235,8 @@ describe(`Files sent with a form page: answers and documents saved by one reques
     });
 
     it('when more information is asked for and the answer that asked for a stored file changes, then resubmitting deletes that file and keeps the application in review', async () => {
-      const start = `/services/${FILE_WHEN.slug}/apply`;
-      const first = await agent
-        .post(start)
-        .field('_csrf', csrfFrom((await agent.get(start)).text))
-        .field('action', 'continue')
-        .field('subject', 'A permit')
-        .field('forOther', 'yes')
-        .attach('attorney', PDF, 'attorney.pdf');
-      const id = Number(/\/applications\/(\d+)\/check/.exec(first.headers.location as string)?.[1]);
-      const check = await agent.get(`/applications/${id}/check`);
-      await agent
-        .post(`/applications/${id}/submit`)
-        .type('form')
-        .send({ _csrf: csrfFrom(check.text) });
+      const { id } = await sendWithAttorney('yes');
+      await submitFromCheck(id);
       const reviewer = await makeStaff(ctx, 'reviewer');
       for (const event of [{ type: 'START_REVIEW' }, { type: 'REQUEST_INFO', comment: 'Who is applying?' }]) {
         const done = await ctx.services.applyEvent({
@@ -261,20 +248,11 @@ describe(`Files sent with a form page: answers and documents saved by one reques
       }
       expect(await documents()).to.have.length(1);
 
-      const page = `/applications/${id}/form/0`;
-      await agent
-        .post(page)
-        .field('_csrf', csrfFrom((await agent.get(page)).text))
-        .field('action', 'continue')
-        .field('subject', 'A permit')
-        .field('forOther', 'no');
+      await answerForOther(id, 'no');
       await agent.get('/lang/en');
       const again = await agent.get(`/applications/${id}/check`);
       expect(again.text).to.contain('Files that no longer apply').and.contain('attorney.pdf');
-      const sent = await agent
-        .post(`/applications/${id}/submit`)
-        .type('form')
-        .send({ _csrf: csrfFrom(again.text) });
+      const sent = await submitFromCheck(id);
       expect(sent.status).to.equal(303);
       expect((await applications())[0]!.status).to.equal('in_review');
       expect(await documents()).to.deep.equal([]);
@@ -282,22 +260,11 @@ describe(`Files sent with a form page: answers and documents saved by one reques
     });
 
     it("when the stored file's question still shows, then the check page has no such notice and submitting keeps the file", async () => {
-      const start = `/services/${FILE_WHEN.slug}/apply`;
-      const first = await agent
-        .post(start)
-        .field('_csrf', csrfFrom((await agent.get(start)).text))
-        .field('action', 'continue')
-        .field('subject', 'A permit')
-        .field('forOther', 'yes')
-        .attach('attorney', PDF, 'attorney.pdf');
-      const id = Number(/\/applications\/(\d+)\/check/.exec(first.headers.location as string)?.[1]);
+      const { id } = await sendWithAttorney('yes');
       await agent.get('/lang/en');
       const check = await agent.get(`/applications/${id}/check`);
       expect(check.text).not.to.contain('Files that no longer apply');
-      await agent
-        .post(`/applications/${id}/submit`)
-        .type('form')
-        .send({ _csrf: csrfFrom(check.text) });
+      await submitFromCheck(id);
       expect((await applications())[0]!.status).to.equal('submitted');
       expect(await documents()).to.have.length(1);
       expect(storedFiles()).to.have.length(1);

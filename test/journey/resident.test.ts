@@ -305,17 +305,20 @@ describe(`The resident's journey (${dbLabel})`, () => {
   });
 
   describe('public tracking', () => {
+    /** Someone who is not signed in, with the tracking form's token: each look-up sends a reference and a number. */
+    async function visitor() {
+      const anon = agentFor(ctx.app);
+      const token = await tokenFor(anon, '/track');
+      return (reference: string, identifier = '850101234') =>
+        anon.post('/track').type('form').send({ _csrf: token, reference, identifier });
+    }
+
     it('when the reference and the CPR match, then the status and timeline show without signing in, without messages', async () => {
       const id = await submitComplete();
       await staffAct(id, 'START_REVIEW', reviewer);
       await staffAct(id, 'REQUEST_INFO', reviewer, 'Private message for the applicant');
       const reference = (await ctx.services.applications.findById(id))!.reference!;
-      const anon = agentFor(ctx.app);
-      const token = await tokenFor(anon, '/track');
-      const res = await anon
-        .post('/track')
-        .type('form')
-        .send({ _csrf: token, reference: reference.toLowerCase(), identifier: '850101234' });
+      const res = await (await visitor())(reference.toLowerCase());
       expect(res.status).to.equal(200);
       expect(res.text).to.contain(reference).and.contain('بانتظار ردك');
       expect(res.text).not.to.contain('Private message');
@@ -324,12 +327,7 @@ describe(`The resident's journey (${dbLabel})`, () => {
     it('when an application waits for its decision, then tracking gives the expected decision day, as the resident’s own page does', async () => {
       const id = await submitComplete();
       const reference = (await ctx.services.applications.findById(id))!.reference!;
-      const anon = agentFor(ctx.app);
-      const token = await tokenFor(anon, '/track');
-      const res = await anon
-        .post('/track')
-        .type('form')
-        .send({ _csrf: token, reference, identifier: '850101234' });
+      const res = await (await visitor())(reference);
       const own = await agent.get(`/applications/${id}`);
       const due = (html: string) => /الموعد المتوقع للقرار: ([^<]+)\./.exec(html)?.[1];
       expect(due(res.text)).to.be.a('string').and.equal(due(own.text));
@@ -338,34 +336,18 @@ describe(`The resident's journey (${dbLabel})`, () => {
     it('when the reference does not exist or the CPR is wrong, then the answer is the same', async () => {
       const id = await submitComplete();
       const reference = (await ctx.services.applications.findById(id))!.reference!;
-      const anon = agentFor(ctx.app);
-      const token = await tokenFor(anon, '/track');
-      const wrongNumber = await anon
-        .post('/track')
-        .type('form')
-        .send({ _csrf: token, reference, identifier: '900202345' });
-      const noSuch = await anon
-        .post('/track')
-        .type('form')
-        .send({ _csrf: token, reference: 'RC-2026-ZZZZZZ', identifier: '850101234' });
+      const look = await visitor();
+      const wrongNumber = await look(reference, '900202345');
+      const noSuch = await look('RC-2026-ZZZZZZ');
       expect(wrongNumber.status).to.equal(noSuch.status);
       const message = (html: string) => /<ul class="mb-0">([\s\S]*?)<\/ul>/.exec(html)?.[1];
       expect(message(wrongNumber.text)).to.equal(message(noSuch.text));
     });
 
     it('when someone keeps guessing, then the eleventh look-up in the window gets 429', async () => {
-      const anon = agentFor(ctx.app);
-      const token = await tokenFor(anon, '/track');
-      for (let i = 0; i < 10; i++) {
-        await anon
-          .post('/track')
-          .type('form')
-          .send({ _csrf: token, reference: 'RC-2026-ABCDEF', identifier: `85010${1000 + i}` });
-      }
-      const res = await anon
-        .post('/track')
-        .type('form')
-        .send({ _csrf: token, reference: 'RC-2026-ABCDEF', identifier: '850101234' });
+      const look = await visitor();
+      for (let i = 0; i < 10; i++) await look('RC-2026-ABCDEF', `85010${1000 + i}`);
+      const res = await look('RC-2026-ABCDEF');
       expect(res.status).to.equal(429);
     });
   });
