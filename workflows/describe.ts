@@ -55,6 +55,22 @@ export function describeState(
   };
 }
 
+/** The state that is each status's plain case in the standard review ("In review" is "Under review"). */
+const PLAIN_STATE: Partial<Record<string, string>> = {
+  submitted: 'submitted',
+  in_review: 'under_review',
+  waiting_on_applicant: 'info_requested',
+  accepted: 'accepted',
+  rejected: 'rejected',
+  queried: 'query_raised',
+  withdrawn: 'withdrawn',
+};
+
+/** Whether a state's label says more than its status ("Site inspection scheduled"), for a page showing both. */
+export function stateAddsToStatus(where: Pick<StateDescription, 'state' | 'status'>): boolean {
+  return PLAIN_STATE[where.status] !== where.state;
+}
+
 /** Every top-level state in declaration order, for filters and reports. */
 export function describeStates(definition: ServiceDefinition): StateDescription[] {
   return (Object.values(definition.workflow.machine.root.states) as AnyStateNode[]).map(describeNode);

@@ -53,6 +53,7 @@ export {
   describeSteps,
   eventLabels,
   migrateSnapshot,
+  stateAddsToStatus,
   timelineLabeller,
 } from './describe.js';
 export type { GuideStep, StateDescription } from './describe.js';

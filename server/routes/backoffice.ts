@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { describeState, timelineLabeller } from '../../workflows/engine.js';
+import { describeState, stateAddsToStatus, timelineLabeller } from '../../workflows/engine.js';
 import { formSteps } from '../../workflows/form/form.js';
 import { workingDaysBetween } from '../../workflows/calendar.js';
 import { persistedSnapshotOf, type ApplicationRow } from '../../db/repositories/applications.js';
@@ -13,17 +13,6 @@ import { sendDocument } from '../http/uploads.js';
 import type { StaffRole } from '../../workflows/municipalities.js';
 import { sendPdf } from './verify.js';
 import { REASON_TEMPLATES, reasonMessage } from '../services/reasons.js';
-
-/** The state that is each status's plain case in the standard review ("In review" is "Under review"). */
-const PLAIN_STATE: Record<string, string> = {
-  submitted: 'submitted',
-  in_review: 'under_review',
-  waiting_on_applicant: 'info_requested',
-  accepted: 'accepted',
-  rejected: 'rejected',
-  queried: 'query_raised',
-  withdrawn: 'withdrawn',
-};
 
 const STAFF = requireStaff('reviewer', 'supervisor', 'counter', 'admin');
 /** Who may revoke a certificate. */
@@ -86,6 +75,7 @@ export function backofficeRoutes(services: Services): Router {
     const user = res.locals.user!;
     const definition = services.registry.get(app.service_slug, app.service_version)!;
     const labelOf = timelineLabeller(definition);
+    const where = describeState(definition, persistedSnapshotOf(app));
     const events = await services.applications.events(app.id);
     const people = new Map((await services.backoffice.reviewers(null)).map((p) => [p.id, p.name]));
     const applicant = await services.accounts.findById(app.applicant_id);
@@ -99,9 +89,9 @@ export function backofficeRoutes(services: Services): Router {
       applicant,
       answers: JSON.parse(app.form_data) as Record<string, unknown>,
       steps: formSteps(definition),
-      where: describeState(definition, persistedSnapshotOf(app)),
+      where,
       // The workflow's step beside the status, unless it only says the status again.
-      stepDetail: PLAIN_STATE[app.status] !== app.state,
+      stepDetail: stateAddsToStatus(where),
       documents: await services.documents.list(app.id),
       timeline: events.map((e) => ({
         ...e,

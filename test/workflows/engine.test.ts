@@ -9,6 +9,7 @@ import {
   planEvent,
   statusOf,
   type Plan,
+  stateAddsToStatus,
   timelineLabeller,
   type PlanAccepted,
 } from '../../workflows/engine.js';
@@ -520,6 +521,13 @@ describe('Workflow engine: naming what happened', () => {
     expect(labelOf('DECLINE_CLEARANCE', { department: 'utilities' }).en).to.equal(
       'Clearance declined: Electricity and Water Authority',
     );
+  });
+
+  it('when a state only says its status again, then it adds nothing beside it; a step of its own does', () => {
+    expect(stateAddsToStatus({ state: 'under_review', status: 'in_review' })).to.equal(false);
+    expect(stateAddsToStatus({ state: 'query_raised', status: 'queried' })).to.equal(false);
+    expect(stateAddsToStatus({ state: 'inspection_scheduled', status: 'in_review' })).to.equal(true);
+    expect(stateAddsToStatus({ state: 'rejection_final', status: 'rejected' })).to.equal(true);
   });
 
   it('when an event has no done form, then its transition label or its name is used', () => {
