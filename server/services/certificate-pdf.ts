@@ -184,12 +184,9 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     [en('certificates.pdf.verifyHint'), { size: 8 }],
     // The address and the code on lines of their own: a long address wrapped mid-code is mistyped.
     [content.verifyUrl.slice(0, content.verifyUrl.lastIndexOf('/')), note],
-    [
-      en('certificates.pdf.code', {
-        code: printedCode(content.verifyUrl.slice(content.verifyUrl.lastIndexOf('/') + 1)),
-      }),
-      note,
-    ],
+    // The code under its label, on a line of its own whatever its width.
+    [en('certificates.pdf.code'), note],
+    [printedCode(content.verifyUrl.slice(content.verifyUrl.lastIndexOf('/') + 1)), note],
     [en('certificates.pdf.electronic'), note],
   ]);
 

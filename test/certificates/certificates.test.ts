@@ -220,7 +220,8 @@ describe(`Certificates (${dbLabel})`, () => {
     // Under the QR code, the address to open and the code to type there, each on a line of its own.
     expect(text.split('\n').map((line) => line.trim())).to.include.members([
       `${ctx.config.baseUrl}/verify`,
-      `Verification code: ${printedCode(certificate.code)}`,
+      'Verification code:',
+      printedCode(certificate.code),
     ]);
     // Drawn from the row: the same bytes on every download.
     const second = await download(holder, `/applications/${id}/certificate.pdf`);
