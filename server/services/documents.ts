@@ -74,6 +74,20 @@ export function documentsService(deps: DocumentsDependencies) {
     return path.join(uploadDir, storedName);
   }
 
+  /**
+   * Writes a file into UPLOAD_DIR, making the directory only when it is missing (the first upload
+   * of a new installation, or one whose directory was removed), not before every file.
+   */
+  async function writeInUploadDir(target: string, data: Buffer): Promise<void> {
+    try {
+      await writeDurably(target, data);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await fs.mkdir(uploadDir, { recursive: true, mode: 0o700 });
+      await writeDurably(target, data);
+    }
+  }
+
   /** Checks files for one requirement without writing anything (`screenFiles`). */
   function screen(input: ScreenInput): Promise<ScreenResult> {
     return screenFiles({ scanner, logger }, input);
@@ -87,13 +101,12 @@ export function documentsService(deps: DocumentsDependencies) {
   async function write(files: ScreenedFile[], uploadedBy: number): Promise<WrittenFiles> {
     const written: WrittenFiles = { paths: [], rows: [], maxFiles: {} };
     if (files.length === 0) return written;
-    await fs.mkdir(uploadDir, { recursive: true, mode: 0o700 });
     const now = clock.now();
     try {
       for (const file of files) {
         const storedName = `${randomBytes(16).toString('hex')}.${EXTENSIONS[file.type]}`;
         const target = pathOf(storedName);
-        await writeDurably(target, file.buffer);
+        await writeInUploadDir(target, file.buffer);
         written.paths.push(target);
         written.maxFiles[file.requirement.key] = file.requirement.maxFiles;
         written.rows.push({
@@ -117,20 +130,26 @@ export function documentsService(deps: DocumentsDependencies) {
 
   /**
    * Records written files as the application's documents in the caller's transaction, counting
-   * again under the application's lock: 'too_many' when another upload got there first.
+   * again under the application's lock: 'too_many' when another upload got there first. An
+   * application made in this same transaction (`madeNow`: a draft made by its first page) is seen
+   * by no other request until it commits, and its files were screened against none stored, so it
+   * is neither locked nor counted again.
    */
   async function record(
     trx: Knex.Transaction,
     applicationId: number,
     written: WrittenFiles,
+    options: { madeNow?: boolean } = {},
   ): Promise<DocumentRow[] | 'too_many'> {
     if (written.rows.length === 0) return [];
-    if (!(await repo.lockApplication(trx, applicationId))) {
-      throw new Error(`application ${applicationId} does not exist`);
-    }
-    for (const [key, maxFiles] of Object.entries(written.maxFiles)) {
-      const adding = written.rows.filter((r) => r.requirement_key === key).length;
-      if ((await repo.countFor(applicationId, key, trx)) + adding > maxFiles) return 'too_many';
+    if (!options.madeNow) {
+      if (!(await repo.lockApplication(trx, applicationId))) {
+        throw new Error(`application ${applicationId} does not exist`);
+      }
+      for (const [key, maxFiles] of Object.entries(written.maxFiles)) {
+        const adding = written.rows.filter((r) => r.requirement_key === key).length;
+        if ((await repo.countFor(applicationId, key, trx)) + adding > maxFiles) return 'too_many';
+      }
     }
     return repo.insertMany(
       trx,

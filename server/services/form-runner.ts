@@ -131,7 +131,7 @@ export function formRunnerService(deps: {
     if (files.screened.length === 0) return { ok: true, value: await draftOf() };
     const draft = await saveWithFiles(db, deps.documents, files.screened, options.files!.by, async (trx) => {
       const created = await draftOf(trx);
-      return { applicationId: created.id, value: created };
+      return { applicationId: created.id, value: created, madeNow: true };
     });
     if (draft === 'too_many')
       return { ok: false, status: 413, problems: tooManyProblems(options.files, files.chosen) };

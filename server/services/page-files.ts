@@ -140,22 +140,26 @@ class TooMany extends Error {}
 
 /**
  * Writes the screened files, then runs `save` (the page's answers) and records the files in one
- * transaction. 'too_many' when a concurrent upload filled the requirement first; whatever `save`
- * returns otherwise. A transaction that does not commit leaves no file behind.
+ * transaction (`madeNow`: `save` made the application, see `record`). 'too_many' when a concurrent
+ * upload filled the requirement first; whatever `save` returns otherwise. A transaction that does
+ * not commit leaves no file behind.
  */
 export async function saveWithFiles<T>(
   db: Knex,
   documents: DocumentsForPages,
   screened: ScreenedFile[],
   by: number,
-  save: (trx: Knex.Transaction) => Promise<{ applicationId: number; value: T } | null>,
+  save: (trx: Knex.Transaction) => Promise<{ applicationId: number; value: T; madeNow?: boolean } | null>,
 ): Promise<T | null | 'too_many'> {
   const written = await documents.write(screened, by);
   try {
     const saved = await db.transaction(async (trx) => {
       const result = await save(trx);
       if (!result) return null;
-      if ((await documents.record(trx, result.applicationId, written)) === 'too_many') throw new TooMany();
+      const recorded = await documents.record(trx, result.applicationId, written, {
+        madeNow: result.madeNow === true,
+      });
+      if (recorded === 'too_many') throw new TooMany();
       return result.value;
     });
     if (saved === null) await documents.discard(written.paths);

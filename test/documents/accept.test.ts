@@ -105,6 +105,20 @@ describe(`Accepting uploaded documents (${dbLabel})`, () => {
     expect(row).to.include({ id: doc!.id, sha256: doc!.sha256, size_bytes: PDF.length });
   });
 
+  it('when the upload directory was removed while the portal runs, then the next upload makes it again and is stored', async () => {
+    const first = await upload([{ originalName: 'first.pdf', buffer: PDF }]);
+    expect(first.ok).to.equal(true);
+    fs.rmSync(ctx.config.uploadDir, { recursive: true, force: true });
+    await ctx.db('documents').where({ application_id: applicationId }).delete();
+
+    const again = await upload([{ originalName: 'again.pdf', buffer: PDF }]);
+
+    expect(again.ok, JSON.stringify(again)).to.equal(true);
+    if (!again.ok) return;
+    expect(filesOnDisk()).to.deep.equal([again.documents[0]!.stored_name]);
+    expect((fs.statSync(ctx.config.uploadDir).mode & 0o777).toString(8)).to.equal('700');
+  });
+
   it('when a JPEG and a PNG are uploaded where images are allowed, then their types come from their bytes', async () => {
     const result = await upload(
       [
