@@ -296,6 +296,7 @@ function report(results: Measurement[]): void {
     const last = r.usage.at(-1)!;
     // CPU of the target process over the measured segments (it is idle while the other one runs).
     const cpuPerSubmission = (last.cpuMs - r.usage[0]!.cpuMs) / r.count;
+    const systemPerSubmission = (last.systemMs - r.usage[0]!.systemMs) / r.count;
     return [
       `${r.kind} ${LABELS[r.variant]}`,
       String(r.count),
@@ -308,6 +309,7 @@ function report(results: Measurement[]): void {
         ? `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
         : '',
       ms(cpuPerSubmission),
+      ms(systemPerSubmission),
       mb(r.usageIdle.rss),
       mb(r.usage[0]!.rss),
       mb(last.rss),
@@ -315,7 +317,18 @@ function report(results: Measurement[]): void {
       Math.max(...r.loadAverage).toFixed(1),
     ];
   });
-  const header = ['target', 'N', 'wall s', 'subm/s', 'p50 ms', 'p99 ms', 'vs floor', 'per segment', 'CPU ms'];
+  const header = [
+    'target',
+    'N',
+    'wall s',
+    'subm/s',
+    'p50 ms',
+    'p99 ms',
+    'vs floor',
+    'per segment',
+    'CPU ms',
+    'sys ms',
+  ];
   console.log('\n' + table([...header, 'RSS idle', 'RSS warm', 'RSS end', 'heap end', 'max load'], rows));
 
   const stepRows: string[][] = [];

@@ -7,6 +7,8 @@ export interface UsageReport {
   external: number;
   /** CPU time the process has used so far, user and system, in ms. */
   cpuMs: number;
+  /** Of which system time (the kernel's work for it: syscalls, waking libuv's threads, fsync), in ms. */
+  systemMs: number;
 }
 
 export type TargetMessage = { type: 'ready'; port: number } | UsageReport;
@@ -28,6 +30,7 @@ export function answerUsageRequests(): void {
       heapUsed: m.heapUsed,
       external: m.external + m.arrayBuffers,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      systemMs: cpu.system / 1000,
     });
   });
 }
