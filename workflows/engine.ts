@@ -178,6 +178,7 @@ export function availableEvents(
   if (snapshot.status !== 'active') return [];
   const available: AvailableEvent[] = [];
   const seen = new Set<string>();
+  const fromStatus = topMeta(machine, snapshot).status;
   for (const candidate of getNextTransitions(snapshot)) {
     if (options.type !== undefined && eventTypeOf(candidate) !== options.type) continue;
     const meta = transitionMetaOf(candidate);
@@ -199,16 +200,24 @@ export function availableEvents(
     if (!selected.every((t) => rolesOf(t).includes(role))) continue;
     if (userId !== null && selected.some((t) => isSamePerson(t, snapshot, userId))) continue;
     const chosen = transitionMetaOf(selected[0] ?? candidate) ?? meta;
+    // Where it leads, worked out by the pure transition (nothing runs).
+    const [next, actions] = transition(machine, snapshot, probe) as [AnyMachineSnapshot, { type: string }[]];
+    const toStatus = topMeta(machine, next).status;
     available.push({
       type: eventTypeOf(candidate),
       label: chosen.label,
       requiresComment: selected.some((t) => transitionMetaOf(t)?.requiresComment === true),
       params: { ...params },
       inputs: [...(chosen.inputs ?? [])],
+      decides: toStatus !== fromStatus && DECISION_STATUSES.has(toStatus),
+      issuesCertificate: actions.some((a) => a.type === 'issueCertificate'),
     });
   }
   return available;
 }
+
+/** The statuses that tell the applicant a decision. */
+const DECISION_STATUSES: ReadonlySet<PublicStatus> = new Set(['accepted', 'rejected']);
 
 /** The public status of an application (what reports group by). */
 export function statusOf(definition: ServiceDefinition, persisted: PersistedSnapshot | null): PublicStatus {

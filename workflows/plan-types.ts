@@ -81,4 +81,11 @@ export interface AvailableEvent {
   params: Record<string, string>;
   /** Values the person types, e.g. the inspection date. */
   inputs: EventInput[];
+  /**
+   * Whether taking it tells the applicant a decision (the application becomes accepted or
+   * rejected): the back office asks to confirm such an action before it is taken.
+   */
+  decides: boolean;
+  /** Whether taking it issues the service's certificate. */
+  issuesCertificate: boolean;
 }

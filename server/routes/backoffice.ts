@@ -4,7 +4,6 @@ import { formSteps } from '../../workflows/form/form.js';
 import { workingDaysBetween } from '../../workflows/calendar.js';
 import { persistedSnapshotOf, type ApplicationRow } from '../../db/repositories/applications.js';
 import type { Services } from '../services/index.js';
-import { workflowRole } from '../services/backoffice.js';
 import { requireStaff } from '../http/guards.js';
 import { HttpError } from '../http/errors.js';
 import { formBody, textField, type FieldError } from '../http/form-errors.js';
@@ -12,7 +11,8 @@ import { addFlash } from '../http/session.js';
 import { sendDocument } from '../http/uploads.js';
 import type { StaffRole } from '../../workflows/municipalities.js';
 import { sendPdf } from './verify.js';
-import { REASON_TEMPLATES, reasonMessage } from '../services/reasons.js';
+import { REASON_TEMPLATES } from '../services/reasons.js';
+import { backofficeEventRoutes, NEGATIVE_ACTIONS } from './backoffice-events.js';
 
 const STAFF = requireStaff('reviewer', 'supervisor', 'counter', 'admin');
 /** Who may revoke a certificate. */
@@ -106,6 +106,7 @@ export function backofficeRoutes(services: Services): Router {
       registryAnswers: await services.registryChecks.answersFor(app.id),
       holder: app.assigned_to ? (people.get(app.assigned_to) ?? null) : null,
       actions: services.backoffice.actionsFor(user, app),
+      negativeActions: NEGATIVE_ACTIONS,
       templates: REASON_TEMPLATES,
       // The service's own reasons (definition or administrators' settings), offered after the general ones.
       serviceTemplates: definition.reasonTemplates ?? [],
@@ -223,53 +224,7 @@ export function backofficeRoutes(services: Services): Router {
     res.redirect(303, `/backoffice/applications/${app.id}#notes`);
   });
 
-  router.post('/backoffice/applications/:id/events/:event', STAFF, async (req, res) => {
-    const app = await inScope(req, res);
-    const user = res.locals.user!;
-    const body = formBody(req);
-    const errors: FieldError[] = [];
-    const type = String(req.params.event);
-    let comment = textField(body, 'comment', errors);
-    const template = textField(body, 'template', errors);
-    // A template's text (in the applicant's language) comes first; a message typed too follows it.
-    const reason = template ? await reasonMessage(services, app, type, template) : null;
-    if (reason) comment = comment.trim() ? `${reason}\n\n${comment.trim()}` : reason;
-    const action = backoffice.actionsFor(user, app, type).find((a) => a.type === type);
-    const event: Record<string, unknown> = { type, ...(action?.params ?? {}) };
-    if (comment.trim()) event.comment = comment;
-    for (const input of action?.inputs ?? []) event[input.key] = textField(body, input.key, errors);
-    const result = await services.applyEvent({
-      applicationId: app.id,
-      event: event as { type: string },
-      actor: { role: workflowRole(user), userId: user.id },
-      expectedVersion: Number(body.version) || undefined,
-      // Read just now in this request; stored only if its version is still the same.
-      current: app,
-    });
-    if (result.ok) {
-      addFlash(req, 'success', 'backoffice.done');
-      return res.redirect(303, `/backoffice/applications/${app.id}`);
-    }
-    const fresh = (await services.applications.findById(app.id))!;
-    if (result.code === 'conflict' || result.code === 'not_possible') {
-      // Someone else acted first: say so and show the application as it is now.
-      return renderApplication(res.status(409), fresh, { warning: 'backoffice.someoneElseFirst' });
-    }
-    if (result.code === 'comment_required' || result.code === 'invalid_payload') {
-      return renderApplication(res.status(400), fresh, {
-        errors: [
-          {
-            field: `comment-${type}`,
-            href: `#comment-${type}`,
-            text: res.locals.t('backoffice.messageRequired'),
-          },
-        ],
-        comment,
-        event: type,
-      });
-    }
-    throw new HttpError(result.status, result.code);
-  });
+  backofficeEventRoutes(router, services, STAFF, { inScope, render: renderApplication });
 
   router.get('/backoffice/applications/:id/documents/:documentId', STAFF, async (req, res) => {
     const app = await inScope(req, res);

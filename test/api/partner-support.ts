@@ -47,15 +47,8 @@ export async function issueToken(
 
 export { submitted } from '../support/applications.js';
 
-/** Sends a back-office action from the application page, as a reviewer's browser does. */
-export async function act(agent: Agent, id: number, event: string, fields: Record<string, string> = {}) {
-  const page = await agent.get(`/backoffice/applications/${id}`);
-  const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
-  return agent
-    .post(`/backoffice/applications/${id}/events/${event}`)
-    .type('form')
-    .send({ _csrf: csrfFrom(page.text), version, ...fields });
-}
+/** Takes a back-office action from the application page, as a reviewer does (decisions confirmed). */
+export { takeAction as act } from '../support/http.js';
 
 export interface LocalServer {
   url: string;

@@ -210,8 +210,18 @@ describe('The back office in a real browser', () => {
       else expect(await leftOf(aside)).to.be.greaterThan(await leftOf(content));
     }
 
+    /** Takes an action; a decision first shows its confirmation page, which must read well, then "yes". */
     async function act(page: Page, event: keyof typeof EVENT_LABELS, what: string) {
       await submit(page, button(page, event));
+      const yes = page.locator('button[name=confirmed][value=yes]');
+      if ((await yes.count()) > 0) {
+        expect(await page.locator('h1').textContent()).to.equal(
+          t('backoffice.confirm.heading', { action: label(event) }),
+        );
+        await looksRight(page, `the confirmation before ${what}`);
+        await screenshot(page, `backoffice-${lang}-confirm-${event.toLowerCase()}`);
+        await submit(page, yes);
+      }
       expect(await flash(page), what).to.equal(t('backoffice.done'));
       await looksRight(page, what);
     }

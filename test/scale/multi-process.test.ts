@@ -130,11 +130,13 @@ for (const variant of variants) {
         first.post(a.baseUrl, `/backoffice/applications/${id}/events/ACCEPT`, {
           _csrf: csrfFrom(pageA.text),
           version: version!,
+          confirmed: 'yes',
         }),
         second.post(b.baseUrl, `/backoffice/applications/${id}/events/REJECT`, {
           _csrf: csrfFrom(pageB.text),
           version: version!,
           comment: 'The address is outside the municipality.',
+          confirmed: 'yes',
         }),
       ]);
       expect(answers.map((r) => r.status).sort()).to.deep.equal([303, 409]);

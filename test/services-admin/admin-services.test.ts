@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
-import { agentFor, csrfFrom, signUpResident, tokenFor, type Agent } from '../support/http.js';
+import { agentFor, csrfFrom, hiddenFields, signUpResident, tokenFor, type Agent } from '../support/http.js';
 import { makeResident, makeStaff, type Person } from '../support/people.js';
 import { createServices } from '../../server/services/index.js';
 import { ServiceDisabledError } from '../../server/services/applications.js';
@@ -189,10 +189,15 @@ describe(`Administrators and services (${dbLabel})`, () => {
         .send({ _csrf: csrfFrom(queue.text) });
       const page = await reviewer.get(`/backoffice/applications/${id}`);
       expect(page.text).to.contain('<option value="service-0">العنوان غير مسجل في نظام العناوين.</option>');
-      const rejected = await reviewer
+      const asked = await reviewer
         .post(`/backoffice/applications/${id}/events/REJECT`)
         .type('form')
         .send({ _csrf: csrfFrom(page.text), template: 'service-0', comment: '' });
+      expect(asked.text).to.contain('العنوان غير مسجل في نظام العناوين.</blockquote>');
+      const rejected = await reviewer
+        .post(`/backoffice/applications/${id}/events/REJECT`)
+        .type('form')
+        .send({ ...hiddenFields(asked.text), confirmed: 'yes' });
       expect(rejected.status).to.equal(303);
       const event = await ctx.db('application_events').where({ application_id: id, event: 'REJECT' }).first();
       expect(event.comment).to.equal('العنوان غير مسجل في نظام العناوين.');

@@ -55,3 +55,40 @@ export async function signIn(agent: Agent, identifier: string, password: string)
   const token = await tokenFor(agent, '/signin');
   return agent.post('/signin').type('form').send({ _csrf: token, identifier, password });
 }
+
+const HTML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' };
+
+/** The hidden fields of a page's form, as a browser would send them back (values unescaped). */
+export function hiddenFields(html: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    fields[m[1]!] = m[2]!.replace(/&(?:(amp|lt|gt|quot)|#(\d+));/g, (_, name?: string, code?: string) =>
+      name ? HTML_ENTITIES[name]! : String.fromCharCode(Number(code)),
+    );
+  }
+  return fields;
+}
+
+/**
+ * A member of staff takes a workflow action from the application page as a person does: the
+ * action's form, then, for a decision, "yes" on the confirmation page that follows.
+ */
+export async function takeAction(
+  agent: Agent,
+  id: number,
+  event: string,
+  fields: Record<string, string> = {},
+): Promise<request.Response> {
+  const page = await agent.get(`/backoffice/applications/${id}`);
+  const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
+  const path = `/backoffice/applications/${id}/events/${event}`;
+  const first = await agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), version, ...fields });
+  if (first.status !== 200 || !first.text.includes('name="confirmed" value="yes"')) return first;
+  return agent
+    .post(path)
+    .type('form')
+    .send({ ...hiddenFields(first.text), confirmed: 'yes' });
+}

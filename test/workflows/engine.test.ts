@@ -400,6 +400,41 @@ describe('Workflow engine: reading an application', () => {
     expect(events[0]?.label).to.deep.equal({ ar: 'الموافقة على الطلب', en: 'Approve' });
   });
 
+  it('when the back office asks what a reviewer may do in review, then approve and reject are marked as decisions and only approve issues a certificate where the service has one', () => {
+    const { persisted } = drive(service, inReview);
+    const plain = availableEvents(service, persisted, 'reviewer', reviewer.userId);
+    expect(plain.map((e) => [e.type, e.decides, e.issuesCertificate])).to.deep.equal([
+      ['ACCEPT', true, false],
+      ['REJECT', true, false],
+      ['REQUEST_INFO', false, false],
+    ]);
+    const withCertificate = sampleService({ certificate: true });
+    const fromCertificate = drive(withCertificate, inReview).persisted;
+    expect(
+      availableEvents(withCertificate, fromCertificate, 'reviewer', reviewer.userId).map((e) => [
+        e.type,
+        e.issuesCertificate,
+      ]),
+    ).to.deep.equal([
+      ['ACCEPT', true],
+      ['REJECT', false],
+      ['REQUEST_INFO', false],
+    ]);
+  });
+
+  it('when a supervisor looks at a queried rejection, then upholding it is a decision and reopening it is not', () => {
+    const { persisted } = drive(service, queried);
+    expect(
+      availableEvents(service, persisted, 'supervisor', otherSupervisor.userId).map((e) => [
+        e.type,
+        e.decides,
+      ]),
+    ).to.deep.equal([
+      ['UPHOLD', true],
+      ['REOPEN', false],
+    ]);
+  });
+
   it('when the back office asks about one event only, then it gets the actions of that event, the same as in the full list', () => {
     const { persisted } = drive(service, inReview);
     const all = availableEvents(service, persisted, 'reviewer', reviewer.userId);
