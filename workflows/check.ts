@@ -14,6 +14,7 @@ import {
   transitionMetaOf,
 } from './machine-introspection.js';
 import type { FieldDef, ServiceDefinition } from './types.js';
+import { formSteps } from './form/form.js';
 
 export interface CheckProblem {
   /** 'residence-certificate@1' */
@@ -75,6 +76,7 @@ export function checkDefinition(definition: ServiceDefinition): CheckProblem[] {
   }
   checkGuide(definition, report);
   checkFields(definition, report);
+  checkPages(definition, report);
   checkMachine(definition.workflow.machine, report);
   checkMigration(definition, report);
   checkRegistryChecks(definition, report);
@@ -116,6 +118,18 @@ function checkGuide(definition: ServiceDefinition, report: Report): void {
       report(subject, 'has no file field to upload it');
     }
   }
+}
+
+/** One title per form page, each in both languages. */
+function checkPages(definition: ServiceDefinition, report: Report): void {
+  if (!definition.pages) return;
+  const pages = formSteps(definition).length;
+  if (definition.pages.length !== pages) {
+    report('pages', `lists ${definition.pages.length} titles for a form of ${pages} pages`);
+  }
+  definition.pages.forEach((title, index) =>
+    checkLocalized(title, `page ${index + 1} title`, (text) => report('pages', text)),
+  );
 }
 
 function checkFields(definition: ServiceDefinition, report: Report): void {
@@ -246,7 +260,7 @@ function subjectOfPath(definition: ServiceDefinition, path: (string | number)[])
   if (head === 'guide' && second === 'documents' && typeof third === 'number') {
     return `document "${definition.guide.documents[third]?.key ?? third}"`;
   }
-  if (head === 'guide' || head === 'migrateFrom') return String(head);
+  if (head === 'guide' || head === 'migrateFrom' || head === 'pages') return String(head);
   return 'definition';
 }
 
@@ -255,6 +269,8 @@ function describePath(path: (string | number)[]): string {
   if (head === 'fields' && typeof second === 'number') return path.slice(2).join('.');
   if (head === 'guide' && second === 'documents') return path.slice(3).join('.');
   if (head === 'guide') return path.slice(1).join('.');
+  if (head === 'pages' && typeof second === 'number')
+    return `page ${second + 1} title.${path.slice(2).join('.')}`;
   return path.join('.');
 }
 

@@ -63,6 +63,12 @@ export default defineService({
     slaDays: 5,
     queryWindowDays: 14,
   },
+  // One title per page of the form (the fields' steps 0, 1, 2 below).
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    ${todo('عنوان الصفحة الثانية', 'title of the second page')},
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     // The person's name, CPR and mobile, filled in from their account (workflows/form/applicant-fields.ts).
     applicantNameField,

@@ -95,11 +95,16 @@ export function renderFormPage(res: Response, input: FormPage): void {
   const steps = formSteps(definition);
   const step = steps[page]!;
   const errors = shownProblems(res, definition, problems);
-  const heading = res.locals.pick(definition.name);
+  const service = res.locals.pick(definition.name);
+  const pageOf = res.locals.t('apply.pageOf', { page: page + 1, pages: steps.length });
+  // The page's own title when the service names its pages; otherwise the service's name.
+  const titled = definition.pages?.[page];
+  const heading = titled ? res.locals.pick(titled) : service;
   if (errors.length > 0 && res.statusCode < 400) res.status(400);
   res.render('apply/page', {
-    title: `${errors.length ? res.locals.t('errors.titlePrefix') : ''}${heading} – ${res.locals.t('apply.pageOf', { page: page + 1, pages: steps.length })}`,
+    title: `${errors.length ? res.locals.t('errors.titlePrefix') : ''}${heading} – ${titled ? service : pageOf}`,
     heading,
+    caption: titled ? `${service} · ${pageOf}` : pageOf,
     application: input.application,
     definition,
     page,

@@ -167,6 +167,18 @@ describe(`The back office (${dbLabel})`, () => {
     );
   });
 
+  it('when staff open an application, then its answers are grouped under the titles of the form’s pages', async () => {
+    const id = await submitted();
+    const agent = await staffAgent(reviewer);
+    await agent.get('/lang/en');
+    const page = await agent.get(`/backoffice/applications/${id}`);
+    const titles = ctx.services.registry.latest('residence-certificate')!.pages!.map((p) => p.en);
+    const answers = /id="answers-title"[\s\S]*?<\/section>/.exec(page.text)![0];
+    expect([...answers.matchAll(/<h3 class="h6 mb-2">([^<]+)<\/h3>/g)].map((m) => m[1])).to.deep.equal(
+      titles,
+    );
+  });
+
   it('when an application is decided, then its page gives the decision date instead of a due date, and the status is not said twice', async () => {
     const id = await submitted();
     const agent = await staffAgent(reviewer);

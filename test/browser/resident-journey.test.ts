@@ -117,6 +117,12 @@ describe('The resident journey in a real browser', () => {
       // saved); a wrong CPR first, to see the error summary.
       await page.waitForURL(/\/services\/residence-certificate\/apply$/);
       await axe('form page 1');
+      // The page is headed by its own title, the service's name above it.
+      expect(await page.locator('h1').textContent()).to.equal(
+        lang === 'ar' ? 'بيانات مقدم الطلب' : 'Your details',
+      );
+      expect(await page.locator('h1 + form').count()).to.equal(1);
+      expect(await page.locator('main p.text-body-secondary').first().textContent()).to.contain(serviceName);
       expect(await page.locator('#applicantName').inputValue()).to.equal(person.name);
       expect(await page.locator('#cpr').inputValue()).to.equal(person.cpr);
       await page.locator('#cpr').fill('');

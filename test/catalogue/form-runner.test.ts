@@ -65,16 +65,27 @@ describe(`The form runner (${dbLabel})`, () => {
     expect(page.text).to.contain('value="850101234"').and.contain('dir="ltr"');
   });
 
+  /** Text as EJS writes it into the page. */
+  const html = (text: string) => text.replace(/'/g, '&#39;').replace(/"/g, '&#34;');
+
   for (const lang of ['ar', 'en'] as const) {
-    it(`when every service's form is opened in ${lang}, then each page renders with its labels`, async () => {
+    it(`when every service's form is opened in ${lang}, then each page is headed by its own title under the service's name and renders with its labels`, async () => {
       await agent.get(`/lang/${lang}`);
       for (const definition of ctx.services.registry.all().filter((d) => d.applicants.includes('resident'))) {
         const id = await start(definition.slug);
-        for (let page = 0; page < formSteps(definition).length; page++) {
+        const pages = formSteps(definition).length;
+        for (let page = 0; page < pages; page++) {
           const res = await agent.get(`/applications/${id}/form/${page}`);
           expect(res.status, `${definition.slug} ${page}`).to.equal(200);
           const first = definition.fields.find((f) => f.step === formSteps(definition)[page]);
-          expect(res.text).to.contain(first!.label[lang].replace(/'/g, '&#39;').replace(/"/g, '&#34;'));
+          expect(res.text).to.contain(html(first!.label[lang]));
+          const title = definition.pages?.[page];
+          expect(title, `${definition.slug} names its page ${page + 1}`).to.not.equal(undefined);
+          const pageOf = lang === 'ar' ? `الصفحة ${page + 1} من ${pages}` : `Page ${page + 1} of ${pages}`;
+          expect(res.text)
+            .to.contain(`<h1>${html(title![lang])}</h1>`)
+            .and.contain(`${html(definition.name[lang])} · ${pageOf}</p>`)
+            .and.contain(`<title>${html(title![lang])} – ${html(definition.name[lang])}`);
         }
       }
     });
@@ -118,6 +129,10 @@ describe(`The form runner (${dbLabel})`, () => {
       await answerAllPages(definition, id);
       const check = await agent.get(`/applications/${id}/check`);
       expect(check.status, definition.slug).to.equal(200);
+      // Each part of the check page is headed by its page's title.
+      for (const [index, title] of (definition.pages ?? []).entries()) {
+        expect(check.text).to.contain(`<h2 class="h5" id="step-${index}">${html(title.ar)}</h2>`);
+      }
       expect((await ctx.services.applications.findById(id))!.municipality).to.equal('capital');
     }
   });

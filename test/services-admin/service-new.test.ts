@@ -56,6 +56,7 @@ describe('npm run service:new', function () {
     expect(refused.stderr).to.contain('shop-sign-permit@1: definition: name.ar starts with TODO');
     expect(refused.stderr).to.contain('shop-sign-permit@1: definition: name.en starts with TODO');
     expect(refused.stderr).to.contain('field "details": label.en starts with TODO');
+    expect(refused.stderr).to.contain('shop-sign-permit@1: pages: page 2 title.ar starts with TODO');
 
     fs.writeFileSync(file, fillIn(source));
     expect(fs.readFileSync(file, 'utf8')).to.not.contain("'«TODO");

@@ -212,6 +212,21 @@ describe('Definition checker', () => {
   });
 
   describe('guide and form', () => {
+    it('when a service lists more or fewer page titles than its form has pages, or one lacks a language, then it is reported', () => {
+      const pages = new Set(sampleInput().fields.map((f) => f.step)).size;
+      const title = { ar: 'الصفحة', en: 'The page' };
+      expect(
+        messages(sampleService({}, { pages: Array.from({ length: pages }, () => title) })),
+      ).to.deep.equal([]);
+      expect(
+        messages(sampleService({}, { pages: Array.from({ length: pages + 1 }, () => title) })),
+      ).to.include(`sample-permit@1: pages: lists ${pages + 1} titles for a form of ${pages} pages`);
+      const missing = [...Array.from({ length: pages - 1 }, () => title), { ar: 'الصفحة', en: '' }];
+      expect(messages(sampleService({}, { pages: missing }))).to.deep.equal([
+        `sample-permit@1: pages: page ${pages} title.en is empty`,
+      ]);
+    });
+
     it('when slaDays is not set, then it is reported', () => {
       const definition = sampleService();
       const withoutSla = { ...definition, guide: { ...definition.guide, slaDays: 0 } } as ServiceDefinition;

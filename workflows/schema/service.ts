@@ -63,6 +63,12 @@ export const serviceDataSchema = z.strictObject({
   applicants: z.array(z.enum(APPLICANT_KIND_KEYS)).min(1),
   department: z.enum(DEPARTMENT_KEYS),
   guide: guideSchema,
+  /**
+   * The form's page titles, one per page in page order (the distinct `step` values of the fields,
+   * sorted): the heading of each form page and of its part of the check page. Without them a page is
+   * headed "Page 1 of 3".
+   */
+  pages: z.array(localizedSchema).optional(),
   fields: z.array(fieldSchema),
   registryChecks: z.array(z.enum(REGISTRY_CHECKS)).optional(),
   /**

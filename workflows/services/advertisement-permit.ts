@@ -80,6 +80,11 @@ export default defineService({
     },
     slaDays: 7,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات اللوحة', en: 'The sign' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     {
       key: 'crNumber',

@@ -72,6 +72,12 @@ export default defineService({
     slaDays: 10,
     queryWindowDays: 14,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات المبنى', en: 'The building' },
+    { ar: 'بيانات المهندس المشرف', en: 'The supervising engineer' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     applicantNameField,
     cprField,

@@ -58,6 +58,11 @@ export default defineService({
     },
     slaDays: 10,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات المبنى', en: 'The building' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     applicantNameField,
     cprField,

@@ -87,6 +87,11 @@ export default defineService({
     },
     slaDays: 20,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات أعمال البناء', en: 'The building works' },
+    { ar: 'المكتب الهندسي والمستندات', en: 'Engineering office and documents' },
+  ],
   fields: [
     applicantNameField,
     cprField,

@@ -42,6 +42,11 @@ export default defineService({
     slaDays: 5,
     queryWindowDays: 5,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات المخلفات', en: 'The waste' },
+    { ar: 'الصور', en: 'Photographs' },
+  ],
   fields: [
     applicantNameField,
     cprField,

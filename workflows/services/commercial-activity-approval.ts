@@ -87,6 +87,11 @@ export default defineService({
     },
     slaDays: 7,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'النشاط والمحل', en: 'Activity and premises' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     {
       key: 'crNumber',

@@ -68,6 +68,11 @@ export default defineService({
     },
     slaDays: 12,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات الهدم', en: 'The demolition' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     applicantNameField,
     cprField,

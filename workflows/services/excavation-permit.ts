@@ -81,6 +81,11 @@ export default defineService({
     },
     slaDays: 15,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات الحفر', en: 'The excavation' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     applicantNameField,
     cprField,

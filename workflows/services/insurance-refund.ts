@@ -77,6 +77,11 @@ const version1: ServiceDefinitionInput = {
     slaDays: 15,
     queryWindowDays: 20,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات التأمين', en: 'The deposit' },
+    { ar: 'الحساب المصرفي والمستندات', en: 'Bank account and documents' },
+  ],
   fields: [
     applicantNameField,
     cprField,

@@ -89,6 +89,11 @@ export default defineService({
     },
     slaDays: 10,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'الوحدة والموقع', en: 'The unit and site' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     {
       key: 'crNumber',

@@ -52,6 +52,11 @@ export default defineService({
     },
     slaDays: 10,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات الأرض', en: 'The plot' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     applicantNameField,
     cprField,

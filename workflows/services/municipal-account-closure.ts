@@ -61,6 +61,11 @@ export default defineService({
     fee: { amount: 0, note: { ar: 'الخدمة مجانية.', en: 'This service is free of charge.' } },
     slaDays: 5,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات الحساب البلدي', en: 'The municipal account' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     applicantNameField,
     cprField,

@@ -69,6 +69,11 @@ export default defineService({
     },
     slaDays: 5,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات العقار', en: 'The property' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     applicantNameField,
     cprField,

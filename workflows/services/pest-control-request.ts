@@ -38,6 +38,11 @@ export default defineService({
     slaDays: 5,
     queryWindowDays: 7,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات الإصابة', en: 'The pest problem' },
+    { ar: 'الصور', en: 'Photographs' },
+  ],
   fields: [
     applicantNameField,
     cprField,

@@ -56,6 +56,11 @@ export default defineService({
     slaDays: 3,
     queryWindowDays: 14,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات السكن', en: 'Your residence' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     {
       key: 'applicantName',

@@ -74,6 +74,11 @@ export default defineService({
     slaDays: 5,
     queryWindowDays: 7,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات إشغال الطريق', en: 'Road occupancy' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     applicantNameField,
     cprField,

@@ -70,6 +70,11 @@ export default defineService({
     slaDays: 5,
     queryWindowDays: 5,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات المناسبة', en: 'The event' },
+    { ar: 'المستندات', en: 'Documents' },
+  ],
   fields: [
     applicantNameField,
     cprField,

@@ -43,6 +43,11 @@ export default defineService({
     fee: { amount: 0, note: { ar: 'الخدمة مجانية.', en: 'This service is free of charge.' } },
     slaDays: 10,
   },
+  pages: [
+    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات الشجرة', en: 'The tree' },
+    { ar: 'الصور', en: 'Photographs' },
+  ],
   fields: [
     applicantNameField,
     cprField,

@@ -36,6 +36,11 @@ export default defineService({
     slaDays: 10,
     queryWindowDays: 10,
   },
+  pages: [
+    { ar: 'بيانات مقدم البلاغ', en: 'Your details' },
+    { ar: 'بيانات المخالفة', en: 'The violation' },
+    { ar: 'الصور', en: 'Photographs' },
+  ],
   fields: [
     {
       key: 'confidential',
