@@ -1,5 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { formSteps, isShown, type Answers } from '../../workflows/form/form.js';
+import { formSteps, isShown, stepAsksForFiles, type Answers } from '../../workflows/form/form.js';
 import type { FieldProblem } from '../../workflows/form/field-rules.js';
 import { describeState } from '../../workflows/engine.js';
 import type { PersistedSnapshot } from '../../workflows/types.js';
@@ -49,7 +49,10 @@ export function applyRoutes(services: Services, parsePageUpload: RequestHandler)
       page,
       answers,
       problems,
-      documents: await services.documents.list(application.id),
+      // The stored files are shown beside a page's file questions; other pages need none.
+      documents: stepAsksForFiles(definition, formSteps(definition)[page]!)
+        ? await services.documents.list(application.id)
+        : [],
       action: `/applications/${application.id}/form/${page}`,
       returnTo: req.query.return === 'check' ? 'check' : '',
     });
