@@ -65,7 +65,7 @@ export default defineService({
   },
   // One title per page of the form (the fields' steps 0, 1, 2 below).
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     ${todo('عنوان الصفحة الثانية', 'title of the second page')},
     { ar: 'المستندات', en: 'Documents' },
   ],

@@ -167,16 +167,25 @@ describe(`The back office (${dbLabel})`, () => {
     );
   });
 
-  it('when staff open an application, then its answers are grouped under the titles of the form’s pages', async () => {
-    const id = await submitted();
+  it('when staff open an application, then its answers are grouped under the titles of the form’s pages, and a page of files only is left to the documents below', async () => {
+    const { id } = await submittedFor(ctx, applicant, {
+      formData: { applicantName: 'Zainab Ali', residenceType: 'tenant' },
+    });
     const agent = await staffAgent(reviewer);
     await agent.get('/lang/en');
     const page = await agent.get(`/backoffice/applications/${id}`);
-    const titles = ctx.services.registry.latest('residence-certificate')!.pages!.map((p) => p.en);
+    const definition = ctx.services.registry.latest('residence-certificate')!;
+    expect(definition.pages!.map((p) => p.en)).to.deep.equal([
+      'Applicant’s details',
+      'The residence',
+      'Documents',
+    ]);
+    expect(definition.fields.filter((f) => f.step === 2).every((f) => f.type === 'file')).to.equal(true);
     const answers = /id="answers-title"[\s\S]*?<\/section>/.exec(page.text)![0];
-    expect([...answers.matchAll(/<h3 class="h6 mb-2">([^<]+)<\/h3>/g)].map((m) => m[1])).to.deep.equal(
-      titles,
-    );
+    expect([...answers.matchAll(/<h3 class="h6 mb-2">([^<]+)<\/h3>/g)].map((m) => m[1])).to.deep.equal([
+      'Applicant’s details',
+      'The residence',
+    ]);
   });
 
   it('when an application is decided, then its page gives the decision date instead of a due date, and the status is not said twice', async () => {

@@ -119,7 +119,7 @@ describe('The resident journey in a real browser', () => {
       await axe('form page 1');
       // The page is headed by its own title, the service's name above it.
       expect(await page.locator('h1').textContent()).to.equal(
-        lang === 'ar' ? 'بيانات مقدم الطلب' : 'Your details',
+        lang === 'ar' ? 'بيانات مقدم الطلب' : 'Applicant’s details',
       );
       expect(await page.locator('h1 + form').count()).to.equal(1);
       expect(await page.locator('main p.text-body-secondary').first().textContent()).to.contain(serviceName);

@@ -81,7 +81,7 @@ export default defineService({
     slaDays: 7,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات اللوحة', en: 'The sign' },
     { ar: 'المستندات', en: 'Documents' },
   ],

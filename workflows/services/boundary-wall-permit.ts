@@ -61,7 +61,7 @@ export default defineService({
     slaDays: 10,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات السور', en: 'The wall' },
     { ar: 'المستندات', en: 'Documents' },
   ],

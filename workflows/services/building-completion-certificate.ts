@@ -73,7 +73,7 @@ export default defineService({
     queryWindowDays: 14,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات المبنى', en: 'The building' },
     { ar: 'بيانات المهندس المشرف', en: 'The supervising engineer' },
     { ar: 'المستندات', en: 'Documents' },

@@ -59,7 +59,7 @@ export default defineService({
     slaDays: 10,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات المبنى', en: 'The building' },
     { ar: 'المستندات', en: 'Documents' },
   ],

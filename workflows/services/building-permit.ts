@@ -88,7 +88,7 @@ export default defineService({
     slaDays: 20,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات أعمال البناء', en: 'The building works' },
     { ar: 'المكتب الهندسي والمستندات', en: 'Engineering office and documents' },
   ],

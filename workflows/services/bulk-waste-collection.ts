@@ -43,7 +43,7 @@ export default defineService({
     queryWindowDays: 5,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات المخلفات', en: 'The waste' },
     { ar: 'الصور', en: 'Photographs' },
   ],

@@ -88,7 +88,7 @@ export default defineService({
     slaDays: 7,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'النشاط والمحل', en: 'Activity and premises' },
     { ar: 'المستندات', en: 'Documents' },
   ],

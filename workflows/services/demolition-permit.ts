@@ -69,7 +69,7 @@ export default defineService({
     slaDays: 12,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات الهدم', en: 'The demolition' },
     { ar: 'المستندات', en: 'Documents' },
   ],

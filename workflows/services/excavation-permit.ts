@@ -82,7 +82,7 @@ export default defineService({
     slaDays: 15,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات الحفر', en: 'The excavation' },
     { ar: 'المستندات', en: 'Documents' },
   ],

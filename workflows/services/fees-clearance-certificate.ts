@@ -57,7 +57,7 @@ export default defineService({
     slaDays: 3,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات الشهادة', en: 'The certificate' },
     { ar: 'المستندات', en: 'Documents' },
   ],

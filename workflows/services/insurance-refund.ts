@@ -78,7 +78,7 @@ const version1: ServiceDefinitionInput = {
     queryWindowDays: 20,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات التأمين', en: 'The deposit' },
     { ar: 'الحساب المصرفي والمستندات', en: 'Bank account and documents' },
   ],

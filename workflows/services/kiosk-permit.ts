@@ -90,7 +90,7 @@ export default defineService({
     slaDays: 10,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'الوحدة والموقع', en: 'The unit and site' },
     { ar: 'المستندات', en: 'Documents' },
   ],

@@ -53,7 +53,7 @@ export default defineService({
     slaDays: 10,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات الأرض', en: 'The plot' },
     { ar: 'المستندات', en: 'Documents' },
   ],

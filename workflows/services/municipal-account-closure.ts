@@ -62,7 +62,7 @@ export default defineService({
     slaDays: 5,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات الحساب البلدي', en: 'The municipal account' },
     { ar: 'المستندات', en: 'Documents' },
   ],

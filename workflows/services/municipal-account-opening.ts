@@ -70,7 +70,7 @@ export default defineService({
     slaDays: 5,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات العقار', en: 'The property' },
     { ar: 'المستندات', en: 'Documents' },
   ],

@@ -70,7 +70,7 @@ export default defineService({
     slaDays: 7,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'انتقال الملكية', en: 'Change of ownership' },
     { ar: 'المستندات', en: 'Documents' },
   ],

@@ -39,7 +39,7 @@ export default defineService({
     queryWindowDays: 7,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات الإصابة', en: 'The pest problem' },
     { ar: 'الصور', en: 'Photographs' },
   ],

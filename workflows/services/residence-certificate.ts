@@ -57,8 +57,8 @@ export default defineService({
     queryWindowDays: 14,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
-    { ar: 'بيانات السكن', en: 'Your residence' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
+    { ar: 'بيانات السكن', en: 'The residence' },
     { ar: 'المستندات', en: 'Documents' },
   ],
   fields: [

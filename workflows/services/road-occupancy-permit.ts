@@ -75,7 +75,7 @@ export default defineService({
     queryWindowDays: 7,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات إشغال الطريق', en: 'Road occupancy' },
     { ar: 'المستندات', en: 'Documents' },
   ],

@@ -71,7 +71,7 @@ export default defineService({
     queryWindowDays: 5,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات المناسبة', en: 'The event' },
     { ar: 'المستندات', en: 'Documents' },
   ],

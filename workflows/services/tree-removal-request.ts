@@ -44,7 +44,7 @@ export default defineService({
     slaDays: 10,
   },
   pages: [
-    { ar: 'بيانات مقدم الطلب', en: 'Your details' },
+    { ar: 'بيانات مقدم الطلب', en: 'Applicant’s details' },
     { ar: 'بيانات الشجرة', en: 'The tree' },
     { ar: 'الصور', en: 'Photographs' },
   ],

@@ -37,7 +37,7 @@ export default defineService({
     queryWindowDays: 10,
   },
   pages: [
-    { ar: 'بيانات مقدم البلاغ', en: 'Your details' },
+    { ar: 'بيانات مقدم البلاغ', en: 'Reporter’s details' },
     { ar: 'بيانات المخالفة', en: 'The violation' },
     { ar: 'الصور', en: 'Photographs' },
   ],
