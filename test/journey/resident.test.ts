@@ -322,6 +322,20 @@ describe(`The resident's journey (${dbLabel})`, () => {
       expect(res.status).to.equal(200);
       expect(res.text).to.contain(reference).and.contain('بانتظار ردك');
       expect(res.text).not.to.contain('Private message');
+      // It says where the message is, not that it is below.
+      expect(res.text).to.contain('سجّل الدخول لقراءة رسالتها').and.not.contain('آخر رسالة أدناه');
+    });
+
+    it('when a rejected application is tracked, then the page says to sign in for the reason, which it does not show', async () => {
+      const id = await submitComplete();
+      await staffAct(id, 'START_REVIEW', reviewer);
+      await staffAct(id, 'REJECT', reviewer, 'Private reason for the applicant');
+      const reference = (await ctx.services.applications.findById(id))!.reference!;
+      const res = await (await visitor())(reference);
+      expect(res.text)
+        .to.contain('سجّل الدخول لقراءة السبب')
+        .and.not.contain('السبب مبيّن أدناه')
+        .and.not.contain('Private reason');
     });
 
     it('when an application waits for its decision, then tracking gives the expected decision day, as the resident’s own page does', async () => {
