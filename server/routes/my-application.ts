@@ -97,6 +97,15 @@ export function myApplicationRoutes(services: Services): Router {
     const type = String(req.params.event);
     if (!APPLICANT_ACTIONS.has(type)) return next(new HttpError(404, 'no such action'));
     const errors: FieldError[] = [];
+    // Withdrawing cannot be undone: the first POST asks, only its "yes" withdraws.
+    if (type === 'WITHDRAW' && textField(formBody(req), 'confirmed', errors) !== 'yes') {
+      return res.render('applications/confirm-withdraw', {
+        title: res.locals.t('applications.confirmWithdraw.title', { reference: application.reference ?? '' }),
+        application,
+        definition: applicationLocals(res).definition,
+        version: textField(formBody(req), 'version', errors),
+      });
+    }
     const message = textField(formBody(req), 'message', errors);
     const result = await services.applyEvent({
       applicationId: application.id,

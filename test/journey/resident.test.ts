@@ -4,6 +4,7 @@ import { createTestContext, dbLabel, type TestContext } from '../support/context
 import {
   agentFor,
   csrfFrom,
+  hiddenFields,
   signIn,
   signUpResident,
   tokenFor,
@@ -261,19 +262,29 @@ describe(`The resident's journey (${dbLabel})`, () => {
     expect(timeline.text).to.contain('مراجع طلبات').and.not.contain(reviewer.email);
   });
 
-  it('when an undecided application is withdrawn, then it is withdrawn and can no longer be withdrawn again', async () => {
+  it('when an undecided application is withdrawn, then it is asked first, withdrawn on "yes" and can no longer be withdrawn again', async () => {
     const id = await submitComplete();
     const page = await agent.get(`/applications/${id}`);
+    const asked = await agent
+      .post(`/applications/${id}/actions/WITHDRAW`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), version: /name="version" value="(\d+)"/.exec(page.text)![1] });
+    expect(asked.status).to.equal(200);
+    expect(asked.text)
+      .to.contain('<h1>هل تريد سحب هذا الطلب؟</h1>')
+      .and.contain('name="confirmed" value="yes"')
+      .and.contain(`href="/applications/${id}"`);
+    expect((await ctx.services.applications.findById(id))!.status).to.equal('submitted');
     const res = await agent
       .post(`/applications/${id}/actions/WITHDRAW`)
       .type('form')
-      .send({ _csrf: csrfFrom(page.text) });
+      .send({ ...hiddenFields(asked.text), confirmed: 'yes' });
     expect(res.status).to.equal(303);
     expect((await ctx.services.applications.findById(id))!.status).to.equal('withdrawn');
     const again = await agent
       .post(`/applications/${id}/actions/WITHDRAW`)
       .type('form')
-      .send({ _csrf: csrfFrom(page.text) });
+      .send({ _csrf: csrfFrom(page.text), confirmed: 'yes' });
     expect(again.status).to.equal(303);
     expect((await agent.get(`/applications/${id}`)).text).to.contain('هذا الإجراء غير ممكن');
   });
