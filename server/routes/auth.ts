@@ -6,6 +6,7 @@ import { renderForm } from '../http/form-view.js';
 import { formBody, textField, type FieldError } from '../http/form-errors.js';
 import { addFlash, destroy, regenerate, saveSession, sessionCookieName } from '../http/session.js';
 import { LANG_COOKIE, safeReturnPath } from '../http/locals.js';
+import { isLang } from '../i18n.js';
 import type { Config } from '../config.js';
 import type { UserRow } from '../../db/repositories/users.js';
 import type { Request, Response } from 'express';
@@ -34,6 +35,9 @@ export function authRoutes(deps: AuthDeps): Router {
     req.session.userId = user.id;
     req.session.signedInAt = deps.clock.now().getTime();
     deps.rotateCsrf(req);
+    // A language chosen on this device (the switch in the header) is kept; otherwise the account's.
+    const chosen: unknown = (req.cookies as Record<string, unknown> | undefined)?.[LANG_COOKIE];
+    if (isLang(chosen)) return saveSession(req);
     res.cookie(LANG_COOKIE, user.preferred_lang, {
       maxAge: 365 * 24 * 60 * 60 * 1000,
       httpOnly: true,

@@ -136,6 +136,19 @@ describe(`Pages, languages, headers and errors (${dbLabel})`, () => {
     expect(page.text).not.to.contain('class="nav-link" href="/staff"');
   });
 
+  it('when a person picks Arabic before signing in, then signing in keeps Arabic although the account prefers English; without a choice the account’s language is used', async () => {
+    const first = agentFor(ctx.app);
+    await signUpResident(first);
+    await ctx.db('users').update({ preferred_lang: 'en' });
+    const chosen = agentFor(ctx.app);
+    await chosen.get('/lang/ar');
+    await signIn(chosen, 'fatima@example.bh', VALID_PASSWORD);
+    expect((await chosen.get('/account')).text).to.contain('<html lang="ar" dir="rtl">');
+    const unchosen = agentFor(ctx.app);
+    await signIn(unchosen, 'fatima@example.bh', VALID_PASSWORD);
+    expect((await unchosen.get('/account')).text).to.contain('<html lang="en" dir="ltr">');
+  });
+
   it('when a person saves their profile with English as preferred language, then the portal switches to English', async () => {
     const agent = agentFor(ctx.app);
     await signUpResident(agent);
