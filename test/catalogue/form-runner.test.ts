@@ -210,6 +210,24 @@ describe(`The form runner (${dbLabel})`, () => {
     expect(files.text).to.contain('Upload the deposit receipt').and.contain('Upload the IBAN certificate');
   });
 
+  it('when a part of an address is wrong in English, then the message names the address inside the sentence', async () => {
+    const definition = ctx.services.registry.latest('residence-certificate')!;
+    const id = await start(definition.slug);
+    await agent.get('/lang/en');
+    const page = formSteps(definition).indexOf(definition.fields.find((f) => f.key === 'address')!.step);
+    const form = await agent.get(`/applications/${id}/form/${page}`);
+    const res = await agent
+      .post(`/applications/${id}/form/${page}`)
+      .type('form')
+      .send(
+        pageBody(definition, page, csrfFrom(form.text), {
+          address: { flat: '', building: '12345', road: '4321', block: '338', area: 'Adliya' },
+        }),
+      );
+    expect(res.status).to.equal(400);
+    expect(res.text).to.contain('Enter the building number of the home address (up to 4 digits');
+  });
+
   it('when a label is put inside an English sentence, then it starts in lower case unless it starts with an abbreviation', () => {
     expect(inSentence('Deposit receipt')).to.equal('deposit receipt');
     expect(inSentence('IBAN certificate')).to.equal('IBAN certificate');
