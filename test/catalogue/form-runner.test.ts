@@ -372,6 +372,8 @@ describe(`The form runner (${dbLabel})`, () => {
     expect(save.headers.location).to.equal('/applications');
     const list = await agent.get('/applications');
     expect(list.text).to.contain(`/applications/${id}/form/0`);
+    // The service's name opens it too: on a phone it is the column in view.
+    expect(list.text).to.contain(`<td><a href="/applications/${id}/form/0">${definition.name.ar}</a></td>`);
     await agent
       .post(`/applications/${id}/discard`)
       .type('form')
