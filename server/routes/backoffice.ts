@@ -75,7 +75,8 @@ export function backofficeRoutes(services: Services): Router {
     const user = res.locals.user!;
     const definition = services.registry.get(app.service_slug, app.service_version)!;
     const labelOf = timelineLabeller(definition);
-    const where = describeState(definition, persistedSnapshotOf(app));
+    const persisted = persistedSnapshotOf(app);
+    const where = describeState(definition, persisted);
     const events = await services.applications.events(app.id);
     const people = new Map((await services.backoffice.reviewers(null)).map((p) => [p.id, p.name]));
     const applicant = await services.accounts.findById(app.applicant_id);
@@ -106,6 +107,8 @@ export function backofficeRoutes(services: Services): Router {
       registryAnswers: await services.registryChecks.answersFor(app.id),
       holder: app.assigned_to ? (people.get(app.assigned_to) ?? null) : null,
       actions: services.backoffice.actionsFor(user, app),
+      // Whoever took the decision may not answer a query on it (four eyes): the page says why.
+      ownDecisionQueried: where.status === 'queried' && persisted.context.rejectedBy === user.id,
       negativeActions: NEGATIVE_ACTIONS,
       templates: REASON_TEMPLATES,
       // The service's own reasons (definition or administrators' settings), offered after the general ones.

@@ -268,7 +268,9 @@ describe(`The back office (${dbLabel})`, () => {
       .type('form')
       .send({ ...hiddenFields(asked.text), confirmed: 'change' });
     expect(back.status).to.equal(200);
-    expect(back.text).to.match(/<textarea[^>]*id="comment-REJECT"[^>]*>The lease has expired\.<\/textarea>/);
+    expect(back.text).to.match(
+      /<textarea[^>]*id="comment-REJECT"[^>]* autofocus>The lease has expired\.<\/textarea>/,
+    );
     expect((await row(id)).status).to.equal('in_review');
     expect(await ctx.db('application_events').where({ application_id: id, event: 'REJECT' })).to.have.length(
       0,
@@ -368,6 +370,7 @@ describe(`The back office (${dbLabel})`, () => {
     });
     const view = await s1.get(`/backoffice/applications/${id}`);
     expect(view.text).not.to.contain('/events/REOPEN');
+    expect(view.text).to.contain('يجيب عنه مشرف آخر').and.not.contain('لا يوجد إجراء مطلوب منك');
     const second = await makeStaff(ctx, 'supervisor', 'capital');
     const s2 = await staffAgent(second);
     expect((await s2.get(`/backoffice/applications/${id}`)).text)
