@@ -452,11 +452,11 @@ describe('The back office in a real browser', () => {
         expect(await flash(resident)).to.equal(t('applications.done.RAISE_QUERY'));
         expect(await stored(id)).to.include({ status: 'queried' });
 
-        // The supervisor who rejected it is offered nothing to do on the query.
+        // The supervisor who rejected it is offered nothing to do on the query, and told why.
         await supervisor.reload();
         expect(await badge(supervisor)).to.equal(t('backoffice.status.queried'));
         expect(await supervisor.locator('section[aria-labelledby=actions-title]').textContent()).to.contain(
-          t('backoffice.noActions'),
+          t('backoffice.queryForAnother'),
         );
         expect(await button(supervisor, 'REOPEN').count()).to.equal(0);
         expect(await button(supervisor, 'UPHOLD').count()).to.equal(0);
