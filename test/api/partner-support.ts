@@ -2,15 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { TestContext } from '../support/context.js';
-import { agentFor, csrfFrom, signIn, VALID_PASSWORD, type Agent } from '../support/http.js';
+import { csrfFrom, signedIn as signedInTo, VALID_PASSWORD, type Agent } from '../support/http.js';
 import type { Person } from '../support/people.js';
 
-export async function signedIn(ctx: TestContext, person: Person): Promise<Agent> {
-  const agent = agentFor(ctx.app);
-  const res = await signIn(agent, person.email, VALID_PASSWORD);
-  expect(res.status).to.equal(303);
-  return agent;
-}
+export const signedIn = (ctx: TestContext, person: Person): Promise<Agent> => signedInTo(ctx.app, person);
 
 /** A national administrator (no municipality). */
 export async function nationalAdmin(ctx: TestContext): Promise<Person> {

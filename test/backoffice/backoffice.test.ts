@@ -3,10 +3,11 @@ import { createTestContext, dbLabel, type TestContext } from '../support/context
 import {
   agentFor,
   csrfFrom,
+  postAction,
+  signedIn,
   signIn,
   takeAction as decide,
   VALID_PASSWORD,
-  type Agent,
 } from '../support/http.js';
 import { makeResident, makeStaff, type Person } from '../support/people.js';
 import { submitted as submittedFor } from '../support/applications.js';
@@ -29,23 +30,11 @@ describe(`The back office (${dbLabel})`, () => {
   });
   afterEach(() => ctx.close());
 
-  async function staffAgent(p: Person): Promise<Agent> {
-    const agent = agentFor(ctx.app);
-    const res = await signIn(agent, p.email, VALID_PASSWORD);
-    expect(res.status).to.equal(303);
-    return agent;
-  }
+  const staffAgent = (p: Person) => signedIn(ctx.app, p);
   const submitted = async (municipality = 'capital', slug = 'residence-certificate') =>
     (await submittedFor(ctx, applicant, { municipality, slug })).id;
   const row = async (id: number) => (await ctx.services.applications.findById(id))!;
-  async function act(agent: Agent, id: number, event: string, fields: Record<string, string> = {}) {
-    const page = await agent.get(`/backoffice/applications/${id}`);
-    const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
-    return agent
-      .post(`/backoffice/applications/${id}/events/${event}`)
-      .type('form')
-      .send({ _csrf: csrfFrom(page.text), version, ...fields });
-  }
+  const act = postAction;
 
   it('when a reviewer opens the queue, then it lists their municipality’s open applications with due dates, and not another’s', async () => {
     const mine = await submitted('capital');

@@ -1,14 +1,6 @@
 import { expect } from 'chai';
 import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
-import {
-  agentFor,
-  csrfFrom,
-  hiddenFields,
-  signIn,
-  takeAction as decide,
-  VALID_PASSWORD,
-  type Agent,
-} from '../support/http.js';
+import { csrfFrom, hiddenFields, postAction, signedIn, takeAction as decide } from '../support/http.js';
 import { makeResident, makeStaff, type Person } from '../support/people.js';
 import { submitted as submittedFor } from '../support/applications.js';
 
@@ -27,23 +19,10 @@ describe(`Taking decisions in the back office (${dbLabel})`, () => {
   });
   afterEach(() => ctx.close());
 
-  async function staffAgent(p: Person): Promise<Agent> {
-    const agent = agentFor(ctx.app);
-    const res = await signIn(agent, p.email, VALID_PASSWORD);
-    expect(res.status).to.equal(303);
-    return agent;
-  }
+  const staffAgent = (p: Person) => signedIn(ctx.app, p);
   const submitted = async () => (await submittedFor(ctx, applicant, {})).id;
   const row = async (id: number) => (await ctx.services.applications.findById(id))!;
-  /** One POST of an action's form from the application page, as the browser sends it. */
-  async function act(agent: Agent, id: number, event: string, fields: Record<string, string> = {}) {
-    const page = await agent.get(`/backoffice/applications/${id}`);
-    const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
-    return agent
-      .post(`/backoffice/applications/${id}/events/${event}`)
-      .type('form')
-      .send({ _csrf: csrfFrom(page.text), version, ...fields });
-  }
+  const act = postAction;
 
   it('when an application is decided, then its page gives the decision date instead of a due date, and the status is not said twice', async () => {
     const id = await submitted();

@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import request from 'supertest';
 import type { Express } from 'express';
 
@@ -73,7 +74,8 @@ export function hiddenFields(html: string): Record<string, string> {
  * A member of staff takes a workflow action from the application page as a person does: the
  * action's form, then, for a decision, "yes" on the confirmation page that follows.
  */
-export async function takeAction(
+/** One POST of an action's form from the back office's application page, as the browser sends it. */
+export async function postAction(
   agent: Agent,
   id: number,
   event: string,
@@ -81,14 +83,30 @@ export async function takeAction(
 ): Promise<request.Response> {
   const page = await agent.get(`/backoffice/applications/${id}`);
   const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
-  const path = `/backoffice/applications/${id}/events/${event}`;
-  const first = await agent
-    .post(path)
+  return agent
+    .post(`/backoffice/applications/${id}/events/${event}`)
     .type('form')
     .send({ _csrf: csrfFrom(page.text), version, ...fields });
+}
+
+export async function takeAction(
+  agent: Agent,
+  id: number,
+  event: string,
+  fields: Record<string, string> = {},
+): Promise<request.Response> {
+  const first = await postAction(agent, id, event, fields);
   if (first.status !== 200 || !first.text.includes('name="confirmed" value="yes"')) return first;
   return agent
-    .post(path)
+    .post(`/backoffice/applications/${id}/events/${event}`)
     .type('form')
     .send({ ...hiddenFields(first.text), confirmed: 'yes' });
+}
+
+/** A person signed in through the sign-in form (password VALID_PASSWORD). */
+export async function signedIn(app: Express, person: { email: string }): Promise<Agent> {
+  const agent = agentFor(app);
+  const res = await signIn(agent, person.email, VALID_PASSWORD);
+  expect(res.status).to.equal(303);
+  return agent;
 }
