@@ -71,6 +71,18 @@ export function stateAddsToStatus(where: Pick<StateDescription, 'state' | 'statu
   return PLAIN_STATE[where.status] !== where.state;
 }
 
+/**
+ * Whether a query waits on the decision this person took: the four-eyes rule gives it to someone
+ * else, and their page says so instead of "nothing to do".
+ */
+export function queryOnOwnDecision(
+  where: Pick<StateDescription, 'status'>,
+  persisted: PersistedSnapshot,
+  userId: number,
+): boolean {
+  return where.status === 'queried' && persisted.context.rejectedBy === userId;
+}
+
 /** Every top-level state in declaration order, for filters and reports. */
 export function describeStates(definition: ServiceDefinition): StateDescription[] {
   return (Object.values(definition.workflow.machine.root.states) as AnyStateNode[]).map(describeNode);

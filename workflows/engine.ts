@@ -53,6 +53,7 @@ export {
   describeSteps,
   eventLabels,
   migrateSnapshot,
+  queryOnOwnDecision,
   stateAddsToStatus,
   timelineLabeller,
 } from './describe.js';

@@ -1,5 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import { describeState, stateAddsToStatus, timelineLabeller } from '../../workflows/engine.js';
+import {
+  describeState,
+  queryOnOwnDecision,
+  stateAddsToStatus,
+  timelineLabeller,
+} from '../../workflows/engine.js';
 import { formSteps } from '../../workflows/form/form.js';
 import { workingDaysBetween } from '../../workflows/calendar.js';
 import { persistedSnapshotOf, type ApplicationRow } from '../../db/repositories/applications.js';
@@ -107,8 +112,7 @@ export function backofficeRoutes(services: Services): Router {
       registryAnswers: await services.registryChecks.answersFor(app.id),
       holder: app.assigned_to ? (people.get(app.assigned_to) ?? null) : null,
       actions: services.backoffice.actionsFor(user, app),
-      // Whoever took the decision may not answer a query on it (four eyes): the page says why.
-      ownDecisionQueried: where.status === 'queried' && persisted.context.rejectedBy === user.id,
+      ownDecisionQueried: queryOnOwnDecision(where, persisted, user.id),
       negativeActions: NEGATIVE_ACTIONS,
       templates: REASON_TEMPLATES,
       // The service's own reasons (definition or administrators' settings), offered after the general ones.

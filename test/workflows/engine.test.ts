@@ -9,6 +9,7 @@ import {
   planEvent,
   statusOf,
   type Plan,
+  queryOnOwnDecision,
   stateAddsToStatus,
   timelineLabeller,
   type PlanAccepted,
@@ -563,6 +564,15 @@ describe('Workflow engine: naming what happened', () => {
     expect(stateAddsToStatus({ state: 'query_raised', status: 'queried' })).to.equal(false);
     expect(stateAddsToStatus({ state: 'inspection_scheduled', status: 'in_review' })).to.equal(true);
     expect(stateAddsToStatus({ state: 'rejection_final', status: 'rejected' })).to.equal(true);
+  });
+
+  it('when a query is raised, then it waits on the decision of the one who rejected, and of nobody else', () => {
+    const { persisted } = drive(service, queried);
+    const where = describeState(service, persisted);
+    expect(queryOnOwnDecision(where, persisted, reviewer.userId!)).to.equal(true);
+    expect(queryOnOwnDecision(where, persisted, supervisor.userId!)).to.equal(false);
+    const before = drive(service, rejected).persisted;
+    expect(queryOnOwnDecision(describeState(service, before), before, reviewer.userId!)).to.equal(false);
   });
 
   it('when an event has no done form, then its transition label or its name is used', () => {
