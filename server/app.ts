@@ -31,6 +31,7 @@ import { catalogueRoutes } from './routes/catalogue.js';
 import { applyRoutes } from './routes/apply.js';
 import { applyStartRoutes } from './routes/apply-start.js';
 import { myApplicationRoutes } from './routes/my-application.js';
+import { QUERY_FILES } from './services/query-files.js';
 import { documentRoutes } from './routes/documents.js';
 import { noticeRoutes, unreadNotices } from './routes/notices.js';
 import { trackRoutes } from './routes/track.js';
@@ -168,14 +169,14 @@ export function createApp(deps: AppDependencies): Express {
   // then held to its own requirement's limit.
   const largestMb = Math.max(
     ...services.registry.all().flatMap((d) => d.guide.documents.map((r) => r.maxSizeMb)),
-    1,
+    QUERY_FILES.maxSizeMb,
   );
   const { parseUpload, parsePageUpload } = createUploadParser(csrf.afterUpload, {
     fileSizeBytes: largestMb * 1024 * 1024,
   });
   app.use(applyStartRoutes(services, parsePageUpload));
   app.use(applyRoutes(services, parsePageUpload));
-  app.use(myApplicationRoutes(services));
+  app.use(myApplicationRoutes(services, parsePageUpload));
   app.use(documentRoutes(services, parseUpload));
   app.use(noticeRoutes(services));
   app.use(backofficeRoutes(services));

@@ -18,6 +18,7 @@ import type { StaffRole } from '../../workflows/municipalities.js';
 import { sendPdf } from './verify.js';
 import { REASON_TEMPLATES } from '../services/reasons.js';
 import { backofficeEventRoutes, NEGATIVE_ACTIONS } from './backoffice-events.js';
+import { QUERY_FILES } from '../services/query-files.js';
 
 const STAFF = requireStaff('reviewer', 'supervisor', 'counter', 'admin');
 /** Who may revoke a certificate. */
@@ -99,6 +100,7 @@ export function backofficeRoutes(services: Services): Router {
       // The workflow's step beside the status, unless it only says the status again.
       stepDetail: stateAddsToStatus(where),
       documents: await services.documents.list(app.id),
+      queryFiles: QUERY_FILES,
       timeline: events.map((e) => ({
         ...e,
         label: labelOf(String(e.event), e.payload),

@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { availableEvents, describeState, timelineLabeller } from '../../workflows/engine.js';
 import type { Services } from '../services/index.js';
 import type { PersistedSnapshot } from '../../workflows/types.js';
@@ -8,6 +8,14 @@ import { HttpError } from '../http/errors.js';
 import { formBody, textField, type FieldError } from '../http/form-errors.js';
 import { addFlash } from '../http/session.js';
 import { sendPdf } from './verify.js';
+import { registerUploadPath } from '../http/upload-paths.js';
+import { uploadedFiles } from '../http/uploads.js';
+import { QUERY_FILES } from '../services/query-files.js';
+import { REFUSAL_PROBLEM } from '../services/page-files.js';
+import type { Refusal } from '../services/documents.js';
+
+// A query may carry documents, so its form is multipart (the other actions' forms are not).
+registerUploadPath(/^\/applications\/\d+\/actions\/RAISE_QUERY$/);
 
 /** Events an applicant sends from the application page. */
 const APPLICANT_ACTIONS = new Set(['WITHDRAW', 'RAISE_QUERY']);
@@ -42,9 +50,29 @@ export async function applicantTimeline(
   }));
 }
 
-export function myApplicationRoutes(services: Services): Router {
+/** The query form's files; a file in any other field is nothing the form offered. */
+function queryFiles(req: Request) {
+  const sent = Array.isArray(req.files) ? req.files : [];
+  if (sent.some((f) => f.fieldname !== 'files'))
+    throw new HttpError(400, 'a file in a field the form does not have');
+  // A file input left empty still sends a part, with no bytes.
+  return uploadedFiles(req, 'files').filter((f) => f.buffer.length > 0);
+}
+
+export function myApplicationRoutes(services: Services, parsePageUpload: RequestHandler): Router {
   const router = Router();
   const own = ownApplication(services);
+
+  /** What the signed-in applicant may do on their application now. */
+  function applicantActions(res: Response): string[] {
+    const { application, definition } = applicationLocals(res);
+    const persisted = JSON.parse(application.snapshot) as PersistedSnapshot;
+    return availableEvents(definition, persisted, 'applicant', res.locals.user!.id, {
+      now: services.clock.now(),
+    })
+      .filter((a) => APPLICANT_ACTIONS.has(a.type))
+      .map((a) => a.type);
+  }
 
   async function renderShow(
     res: Response,
@@ -52,24 +80,25 @@ export function myApplicationRoutes(services: Services): Router {
     message = '',
   ) {
     const { application, definition } = applicationLocals(res);
-    const persisted = JSON.parse(application.snapshot) as PersistedSnapshot;
-    const user = res.locals.user!;
-    const actions = availableEvents(definition, persisted, 'applicant', user.id, {
-      now: services.clock.now(),
-    })
-      .filter((a) => APPLICANT_ACTIONS.has(a.type))
-      .map((a) => a.type);
-    if (errors.length > 0) res.status(400);
+    const actions = applicantActions(res);
+    if (errors.length > 0 && res.statusCode < 400) res.status(400);
     const heading = `${res.locals.pick(definition.name)} ${application.reference ?? ''}`.trim();
+    const timeline = await applicantTimeline(services, application.id, definition.slug, definition.version);
+    // Files sent with queries: only an application that has had a query can have any.
+    const sentWithQueries = timeline.some((e) => e.event === 'RAISE_QUERY')
+      ? (await services.documents.list(application.id)).filter((d) => d.requirement_key === QUERY_FILES.key)
+      : [];
     res.render('applications/show', {
       title: errors.length > 0 ? `${res.locals.t('errors.titlePrefix')}${heading}` : heading,
       application,
       definition,
-      where: describeState(definition, persisted),
-      timeline: await applicantTimeline(services, application.id, definition.slug, definition.version),
+      where: describeState(definition, JSON.parse(application.snapshot) as PersistedSnapshot),
+      timeline,
       actions,
       errors,
       message,
+      queryFiles: QUERY_FILES,
+      sentWithQueries,
       certificate: await certificateOf(application.id),
     });
   }
@@ -92,46 +121,93 @@ export function myApplicationRoutes(services: Services): Router {
   });
 
   // What an applicant may do on their own application; RESUBMIT goes through check-your-answers.
-  router.post('/applications/:id/actions/:event', requireSignIn, own, async (req, res, next) => {
-    const { application } = applicationLocals(res);
-    const type = String(req.params.event);
-    if (!APPLICANT_ACTIONS.has(type)) return next(new HttpError(404, 'no such action'));
-    const errors: FieldError[] = [];
-    // Withdrawing cannot be undone: the first POST asks, only its "yes" withdraws.
-    if (type === 'WITHDRAW' && textField(formBody(req), 'confirmed', errors) !== 'yes') {
-      return res.render('applications/confirm-withdraw', {
-        title: res.locals.t('applications.confirmWithdraw.title', { reference: application.reference ?? '' }),
-        application,
-        definition: applicationLocals(res).definition,
-        version: textField(formBody(req), 'version', errors),
-      });
-    }
-    const message = textField(formBody(req), 'message', errors);
-    const result = await services.applyEvent({
-      applicationId: application.id,
-      event: { type, ...(message.trim() ? { comment: message } : {}) },
-      actor: { role: 'applicant', userId: res.locals.user!.id },
-      expectedVersion: Number(formBody(req).version) || undefined,
-      current: application,
+  /** A file refused with a query: the page again, its status the refusal's, the message kept. */
+  function refusedFiles(res: Response, refusal: Refusal, message: string) {
+    res.status(refusal.status);
+    const label = res.locals.t('applications.queryFiles');
+    const key =
+      refusal.code === 'too_many'
+        ? 'errors.queryFilesTooMany'
+        : `errors.field.${REFUSAL_PROBLEM[refusal.code]}`;
+    const text = res.locals.t(key, {
+      label,
+      maxSizeMb: QUERY_FILES.maxSizeMb,
+      maxFiles: QUERY_FILES.maxFiles,
+      types: QUERY_FILES.types.map((t) => t.toUpperCase()).join(', '),
     });
-    if (!result.ok) {
-      if (result.code === 'comment_required' || result.code === 'invalid_payload') {
+    return renderShow(res, [{ field: 'files', href: '#query-files', text }], message);
+  }
+
+  router.post(
+    '/applications/:id/actions/:event',
+    requireSignIn,
+    own,
+    parsePageUpload,
+    async (req, res, next) => {
+      const { application } = applicationLocals(res);
+      const type = String(req.params.event);
+      if (!APPLICANT_ACTIONS.has(type)) return next(new HttpError(404, 'no such action'));
+      const errors: FieldError[] = [];
+      // Withdrawing cannot be undone: the first POST asks, only its "yes" withdraws.
+      if (type === 'WITHDRAW' && textField(formBody(req), 'confirmed', errors) !== 'yes') {
+        return res.render('applications/confirm-withdraw', {
+          title: res.locals.t('applications.confirmWithdraw.title', {
+            reference: application.reference ?? '',
+          }),
+          application,
+          definition: applicationLocals(res).definition,
+          version: textField(formBody(req), 'version', errors),
+        });
+      }
+      const message = textField(formBody(req), 'message', errors);
+      const files = type === 'RAISE_QUERY' ? queryFiles(req) : [];
+      if (type === 'RAISE_QUERY' && !message.trim()) {
+        // Asked before any file is scanned or written; the browser cannot keep the chosen files.
+        const chooseAgain = files.length
+          ? [
+              {
+                field: 'files',
+                href: '#query-files',
+                text: res.locals.t('errors.queryFilesAgain', {
+                  label: res.locals.t('applications.queryFiles'),
+                }),
+              },
+            ]
+          : [];
         return renderShow(
           res,
-          [{ field: 'message', href: '#message', text: res.locals.t('errors.queryMessageRequired') }],
+          [
+            { field: 'message', href: '#message', text: res.locals.t('errors.queryMessageRequired') },
+            ...chooseAgain,
+          ],
           message,
         );
       }
-      addFlash(
-        req,
-        'warning',
-        result.code === 'conflict' ? 'applications.changedMeanwhile' : 'applications.actionNotAllowed',
-      );
-      return res.redirect(303, `/applications/${application.id}`);
-    }
-    addFlash(req, 'success', `applications.done.${type}`);
-    res.redirect(303, `/applications/${application.id}`);
-  });
+      const request = {
+        applicationId: application.id,
+        event: { type, ...(message.trim() ? { comment: message } : {}) },
+        actor: { role: 'applicant' as const, userId: res.locals.user!.id },
+        expectedVersion: Number(formBody(req).version) || undefined,
+        current: application,
+      };
+      // A query's files are screened only when a query may be raised now (within its window).
+      const result =
+        files.length > 0 && applicantActions(res).includes(type)
+          ? await services.raiseQuery({ ...request, files, uploadedBy: res.locals.user!.id })
+          : await services.applyEvent(request);
+      if (!result.ok) {
+        if ('refusal' in result) return refusedFiles(res, result.refusal, message);
+        addFlash(
+          req,
+          'warning',
+          result.code === 'conflict' ? 'applications.changedMeanwhile' : 'applications.actionNotAllowed',
+        );
+        return res.redirect(303, `/applications/${application.id}`);
+      }
+      addFlash(req, 'success', `applications.done.${type}`);
+      res.redirect(303, `/applications/${application.id}`);
+    },
+  );
 
   // The holder's certificate (docs/decisions/0005); a revoked one is no longer handed out.
   router.get('/applications/:id/certificate.pdf', requireSignIn, own, async (_req, res) => {

@@ -25,6 +25,7 @@ import { webhooksService } from './webhooks.js';
 import { registryAdapter, registryChecksService, type RegistryAdapter } from './registry.js';
 import { serviceSettingsService, settingsOverlay, type SettingsRegistry } from './service-settings.js';
 import { serviceAdminService } from './service-admin.js';
+import { queryFilesService } from './query-files.js';
 
 export interface Dependencies {
   db: Knex;
@@ -110,6 +111,7 @@ export function createServices(deps: Dependencies) {
     backoffice: backofficeService({ db, registry, clock, calendar, applyEvent }),
     stats: statsService({ db, registry, calendar, clock }),
     applyEvent,
+    raiseQuery: queryFilesService({ documents, applyEvent }),
     outbox: outboxWorker({
       db,
       clock,

@@ -29,7 +29,8 @@ export type DocumentsForPages = Pick<DocumentsService, 'screen' | 'write' | 'rec
 /** What the form runner does with documents: a page's files, and counting and dropping stored ones. */
 export type DocumentsForForms = DocumentsForPages & Pick<DocumentsService, 'list' | 'deleteRows'>;
 
-const REFUSAL_PROBLEM: Record<RefusalCode, string> = {
+/** The form error (`errors.field.*`) for each way a file is refused. */
+export const REFUSAL_PROBLEM: Record<RefusalCode, string> = {
   too_large: 'fileTooLarge',
   too_many: 'fileTooMany',
   type_not_allowed: 'fileType',
