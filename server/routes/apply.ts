@@ -41,6 +41,7 @@ export function applyRoutes(services: Services, parsePageUpload: RequestHandler)
     page: number,
     answers: Answers,
     problems: FieldProblem[],
+    removing: number[] = [],
   ) {
     const { application, definition } = res.locals as unknown as Locals;
     renderFormPage(res, {
@@ -49,6 +50,7 @@ export function applyRoutes(services: Services, parsePageUpload: RequestHandler)
       page,
       answers,
       problems,
+      removing,
       // The stored files are shown beside a page's file questions; other pages need none.
       documents: stepAsksForFiles(definition, formSteps(definition)[page]!)
         ? await services.documents.list(application.id)
@@ -80,10 +82,8 @@ export function applyRoutes(services: Services, parsePageUpload: RequestHandler)
       const body = formBody(req);
       const submitted = submittedValues(definition, page, body);
       const saveOnly = body.action === 'save';
-      const result = await forms.savePage(application, page, submitted, {
-        partial: saveOnly,
-        files: pageFiles(req, definition, page, res.locals.user!.id),
-      });
+      const files = pageFiles(req, definition, page, res.locals.user!.id);
+      const result = await forms.savePage(application, page, submitted, { partial: saveOnly, files });
       if (!result.ok) {
         if (result.status === 409) return next(new HttpError(409, 'changed meanwhile'));
         // Values kept: what the person typed comes back into the form (files must be chosen again).
@@ -94,6 +94,7 @@ export function applyRoutes(services: Services, parsePageUpload: RequestHandler)
           page,
           { ...(JSON.parse(application.form_data) as Answers), ...submitted },
           result.problems,
+          files.entries.flatMap((entry) => entry.remove),
         );
       }
       goOnFrom(req, res, { definition, applicationId: application.id, page, body });

@@ -68,9 +68,20 @@ export function pageFiles(req: Request, definition: ServiceDefinition, page: num
       const requirement = definition.guide.documents.find((d) => d.key === field.document);
       // A file input left empty still sends a part, with no bytes.
       const files = uploadedFiles(req, field.key).filter((f) => f.buffer.length > 0);
-      return requirement ? [{ field: field.key, requirement, files }] : [];
+      return requirement ? [{ field: field.key, requirement, files, remove: ticked(req, field.key) }] : [];
     }),
   };
+}
+
+/** The stored documents ticked "Remove" under a file field (`<key>.remove`, one value per box). */
+function ticked(req: Request, key: string): number[] {
+  const value: unknown = (req.body as Record<string, unknown> | undefined)?.[`${key}.remove`];
+  const values = Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value];
+  return values.map((v) => {
+    const id = typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(id)) throw new HttpError(400, 'a document to remove that is not an id');
+    return id;
+  });
 }
 
 export interface FormPage {
@@ -81,6 +92,8 @@ export interface FormPage {
   answers: Answers;
   problems: FieldProblem[];
   documents: DocumentRow[];
+  /** Stored documents ticked "Remove" on a page that comes back with mistakes (they stay ticked). */
+  removing?: number[];
   /** Where the page's form posts. */
   action: string;
   returnTo: '' | 'check';
@@ -116,6 +129,7 @@ export function renderFormPage(res: Response, input: FormPage): void {
     answers,
     errors,
     documents: input.documents,
+    removing: input.removing ?? [],
     action: input.action,
     returnTo: input.returnTo,
     multipart: stepAsksForFiles(definition, step),

@@ -21,6 +21,7 @@ import {
   chooseAgain,
   countsOf,
   filesOfShownFields,
+  removedByPage,
   saveWithFiles,
   screenPageFiles,
   tooManyProblems,
@@ -154,15 +155,15 @@ export function formRunnerService(deps: {
     const previous = JSON.parse(app.form_data) as Answers;
     // Files are counted only for a page that asks for them.
     const asksForFiles = stepAsksForFiles(definition, step);
-    const stored = asksForFiles ? countsOf(await deps.documents.list(app.id)) : {};
-    const files = await screenPageFiles(
-      deps.documents,
-      app.id,
-      stored,
+    const storedDocuments = asksForFiles ? await deps.documents.list(app.id) : [];
+    const shownFiles =
       asksForFiles && options.files
         ? filesOfShownFields(options.files, definition, answersAfter(definition, step, submitted, previous))
-        : undefined,
-    );
+        : undefined;
+    // Removed and replaced files no longer count against their requirement.
+    const removed = removedByPage(shownFiles, storedDocuments);
+    const stored = countsOf(storedDocuments.filter((d) => !removed.includes(d)));
+    const files = await screenPageFiles(deps.documents, app.id, stored, shownFiles);
     if (!files.ok) return files;
     const result = validateStep(definition, step, submitted, previous, {
       today: today(),
@@ -185,15 +186,20 @@ export function formRunnerService(deps: {
           updated_at: clock.now(),
           version: app.version + 1,
         })) === 1;
+    // The removed files' rows go in the page's transaction, their files once it has committed.
+    let removedFiles: string[] = [];
     const saved =
-      files.screened.length === 0
+      files.screened.length === 0 && removed.length === 0
         ? await update(db)
-        : await saveWithFiles(db, deps.documents, files.screened, options.files!.by, async (trx) =>
-            (await update(trx)) ? { applicationId: app.id, value: true } : null,
-          );
+        : await saveWithFiles(db, deps.documents, files.screened, options.files!.by, async (trx) => {
+            if (!(await update(trx))) return null;
+            removedFiles = await deps.documents.deleteRows(trx, app.id, removed);
+            return { applicationId: app.id, value: true };
+          });
     if (saved === 'too_many')
       return { ok: false, status: 413, problems: tooManyProblems(options.files, files.chosen) };
     if (saved !== true) return { ok: false, status: 409, problems: [] };
+    await deps.documents.discard(removedFiles);
     return { ok: true, value: result.answers };
   }
 

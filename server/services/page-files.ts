@@ -11,11 +11,13 @@ import type { DocumentsService, IncomingFile, RefusalCode, ScreenedFile } from '
  * stored; a refusal, or a mistake in the answers, stores nothing at all.
  */
 
-/** The files chosen in one file field of the page. */
+/** The files chosen in one file field of the page, and the stored ones ticked "Remove" under it. */
 export interface PageFile {
   field: string;
   requirement: DocumentRequirement;
   files: IncomingFile[];
+  /** Ids of stored documents to drop with this page (docs/decisions/0020). */
+  remove: number[];
 }
 
 export interface PageFiles {
@@ -103,6 +105,25 @@ export function filesOfShownFields(
     return field !== undefined && isShown(field, answers);
   };
   return { ...files, entries: files.entries.filter((entry) => shown(entry.field)) };
+}
+
+/**
+ * The stored documents a page drops when it is saved (docs/decisions/0020): those ticked "Remove"
+ * under one of its file fields, and the file of a one-file requirement for which a new file was
+ * chosen, which the new one replaces. A ticked id that is not stored for that field's requirement
+ * (removed meanwhile in another tab, or forged) drops nothing.
+ */
+export function removedByPage<D extends { id: number; requirement_key: string }>(
+  files: PageFiles | undefined,
+  stored: D[],
+): D[] {
+  const removed = new Map<number, D>();
+  for (const entry of files?.entries ?? []) {
+    const own = stored.filter((d) => d.requirement_key === entry.requirement.key);
+    const replaced = entry.requirement.maxFiles === 1 && entry.files.length > 0;
+    for (const d of own) if (replaced || entry.remove.includes(d.id)) removed.set(d.id, d);
+  }
+  return [...removed.values()];
 }
 
 /** Stored files per document requirement, for the required-document checks. */

@@ -67,9 +67,11 @@ describe(`Files sent with a later form page: the residence certificate's documen
       'tenancyProof:lease.pdf',
     ]);
     expect(storedFiles()).to.have.length(3);
-    // Shown back on the page, with the way to remove them.
+    // Shown back on the page, each with its own "Remove".
     const again = await agent.get(`/applications/${id}/form/2`);
-    expect(again.text).to.contain('back.png').and.contain(`/applications/${id}/documents#upload-cprCopy`);
+    expect(again.text)
+      .to.contain('back.png')
+      .and.match(/name="cprCopyFile\.remove" value="\d+"/);
   });
 
   it('when one field’s file is refused, then the other field’s good file is not stored either', async () => {
