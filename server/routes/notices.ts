@@ -31,7 +31,10 @@ export function noticeRoutes(services: Services): Router {
           unread: n.read_at === null,
           title: res.locals.t(`notices.${n.template}.title`, { reference: params.reference, service }),
           body: res.locals.t(`notices.${n.template}.body`, { reference: params.reference, service }),
-          link: n.application_id && user.kind !== 'staff' ? `/applications/${n.application_id}` : null,
+          // Staff are told about applications of their own municipality: the back office's page.
+          link: n.application_id
+            ? `${user.kind === 'staff' ? '/backoffice' : ''}/applications/${n.application_id}`
+            : null,
         };
       }),
     });

@@ -210,6 +210,9 @@ describe(`The back office (${dbLabel})`, () => {
     expect(view.text).to.contain('يجيب عنه مشرف آخر').and.not.contain('لا يوجد إجراء مطلوب منك');
     const second = await makeStaff(ctx, 'supervisor', 'capital');
     const s2 = await staffAgent(second);
+    // The supervisors are told, with a link to the application's back-office page.
+    while ((await ctx.services.outbox.runOnce()) > 0);
+    expect((await s2.get('/notifications')).text).to.contain(`href="/backoffice/applications/${id}"`);
     expect((await s2.get(`/backoffice/applications/${id}`)).text)
       .to.contain('/events/REOPEN')
       .and.contain('/events/UPHOLD');
