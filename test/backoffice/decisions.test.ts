@@ -40,6 +40,24 @@ describe(`Taking decisions in the back office (${dbLabel})`, () => {
     expect(decided.text).not.to.match(/Due \d/);
   });
 
+  it('when a reviewer reads the actions, then the rejection’s box is headed and outlined in red, and the request for information’s is headed plainly', async () => {
+    const id = await submitted();
+    const agent = await staffAgent(reviewer);
+    await agent.get('/lang/en');
+    await act(agent, id, 'START_REVIEW');
+    const page = (await agent.get(`/backoffice/applications/${id}`)).text;
+    const form = (type: string) =>
+      new RegExp(`<form[^>]*events/${type}"[^>]*>[\\s\\S]*?</form>`).exec(page)![0];
+    expect(form('REJECT'))
+      .to.match(
+        /class="card card-body mb-2 action-form border-danger border-2" aria-labelledby="action-title-REJECT"/,
+      )
+      .and.match(/<h3 class="h6 fw-bold text-danger-emphasis" id="action-title-REJECT">Reject<\/h3>/);
+    expect(form('REQUEST_INFO'))
+      .to.match(/<h3 class="h6 fw-bold" id="action-title-REQUEST_INFO">/)
+      .and.not.contain('border-danger');
+  });
+
   it('when a reviewer approves, then a confirmation page says what follows, and nothing changes until they say yes', async () => {
     const id = await submitted();
     const agent = await staffAgent(reviewer);
