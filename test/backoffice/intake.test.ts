@@ -173,4 +173,22 @@ describe(`Assisted intake (${dbLabel})`, () => {
     await signIn(reviewerAgent, reviewer.email, VALID_PASSWORD);
     expect((await reviewerAgent.get('/backoffice/intake')).status).to.equal(403);
   });
+
+  it('when a clerk starts a draft for someone and leaves it, then the person’s own list says it was started for them at the counter, and they may continue or discard it', async () => {
+    const resident = agentFor(ctx.app);
+    await signUpResident(resident, { cpr: '930303456', email: 'salma@example.bh', name: 'Salma Isa' });
+    const person = await ctx.db('users').where({ cpr: '930303456' }).first();
+    const started = await post('/backoffice/intake/start', '/backoffice/intake', {
+      person: String(person.id),
+      service: 'residence-certificate',
+      channel: 'counter',
+    });
+    const id = Number(/\/applications\/(\d+)\//.exec(started.headers.location as string)![1]);
+    const list = (await resident.get('/applications')).text;
+    expect(list).to.contain('بدأه لك موظف خدمة العملاء في البلدية');
+    expect(list).to.contain(`action="/applications/${id}/discard"`);
+    // A draft the person started themself carries no such line.
+    await ctx.db('applications').where({ id }).update({ created_by: null });
+    expect((await resident.get('/applications')).text).not.to.contain('بدأه لك موظف');
+  });
 });
