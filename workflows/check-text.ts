@@ -33,3 +33,20 @@ export function findTodos(value: unknown, path: (string | number)[] = []): (stri
   }
   return [];
 }
+
+/**
+ * Verbs that make a field's Arabic label an instruction («اذكر الغرض»). Labels are read inside the
+ * portal's own instructions («أدخل {{label}}»: "enter …"), so an instruction there reads as two
+ * («أدخل اذكر الغرض»); a label names what is asked («وصف الغرض»), and a hint may instruct.
+ */
+const ARABIC_INSTRUCTIONS = ['اذكر', 'أدخل', 'ادخل', 'اكتب', 'حدد', 'حدّد', 'اختر', 'أرفق', 'ارفع'];
+
+/** A field label's problem: its Arabic starts with an instruction. */
+export function checkFieldLabel(label: { ar: string }, report: (problem: string) => void): void {
+  const first = label.ar.trim().split(/\s+/)[0] ?? '';
+  if (ARABIC_INSTRUCTIONS.includes(first)) {
+    report(
+      `label.ar starts with the instruction «${first}»: name what is asked (it is read inside «أدخل …»)`,
+    );
+  }
+}

@@ -5,7 +5,7 @@
  */
 import type { AnyStateNode } from 'xstate';
 import { checkMachine } from './check-machine.js';
-import { checkLocalized, findTodos } from './check-text.js';
+import { checkFieldLabel, checkLocalized, findTodos } from './check-text.js';
 import { serviceId } from './define-service.js';
 import {
   allTransitions,
@@ -142,6 +142,7 @@ function checkFields(definition: ServiceDefinition, report: Report): void {
     const subject = `field "${field.key}"`;
     const say = (text: string): void => report(subject, text);
     checkLocalized(field.label, 'label', say);
+    checkFieldLabel(field.label, say);
     if (field.hint) checkLocalized(field.hint, 'hint', say);
     if (
       field.type === 'file' &&

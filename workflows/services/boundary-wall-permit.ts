@@ -157,7 +157,7 @@ export default defineService({
       step: 1,
       maxLength: 120,
       showWhen: { field: 'material', equals: 'other' },
-      label: { ar: 'اذكر مادة البناء', en: 'State the material' },
+      label: { ar: 'مادة البناء', en: 'State the material' },
     },
     {
       key: 'gates',

@@ -183,7 +183,7 @@ export default defineService({
       step: 1,
       maxLength: 120,
       showWhen: { field: 'buildingUse', equals: 'other' },
-      label: { ar: 'اذكر الاستخدام', en: 'Describe the use' },
+      label: { ar: 'وصف الاستخدام', en: 'Describe the use' },
     },
     {
       key: 'plotArea',

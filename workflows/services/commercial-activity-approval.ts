@@ -158,7 +158,7 @@ export default defineService({
       step: 1,
       maxLength: 200,
       showWhen: { field: 'activity', equals: 'other' },
-      label: { ar: 'اذكر النشاط', en: 'Describe the activity' },
+      label: { ar: 'وصف النشاط', en: 'Describe the activity' },
     },
     {
       key: 'activityCode',

@@ -163,7 +163,7 @@ export default defineService({
       step: 1,
       maxLength: 200,
       showWhen: { field: 'reason', equals: 'other' },
-      label: { ar: 'اذكر سبب الهدم', en: 'State the reason' },
+      label: { ar: 'سبب الهدم', en: 'State the reason' },
     },
     {
       key: 'occupied',

@@ -136,7 +136,7 @@ const version1: ServiceDefinitionInput = {
       step: 1,
       maxLength: 120,
       showWhen: { field: 'depositType', equals: 'other' },
-      label: { ar: 'اذكر الغرض من التأمين', en: 'Describe what the deposit was for' },
+      label: { ar: 'وصف الغرض من التأمين', en: 'Describe what the deposit was for' },
     },
     {
       key: 'permitNumber',

@@ -128,7 +128,7 @@ export default defineService({
       step: 1,
       maxLength: 200,
       showWhen: { field: 'eventType', equals: 'other' },
-      label: { ar: 'اذكر نوع المناسبة', en: 'Describe the event' },
+      label: { ar: 'وصف نوع المناسبة', en: 'Describe the event' },
     },
     { key: 'siteAddress', type: 'address', step: 1, label: { ar: 'عنوان الموقع', en: 'Site address' } },
     {

@@ -109,7 +109,7 @@ export default defineService({
       step: 1,
       maxLength: 200,
       showWhen: { field: 'violationType', equals: 'other' },
-      label: { ar: 'اذكر نوع المخالفة', en: 'Say what kind of violation' },
+      label: { ar: 'وصف نوع المخالفة', en: 'Say what kind of violation' },
     },
     {
       key: 'businessName',

@@ -126,7 +126,7 @@ export default defineService({
       step: 1,
       maxLength: 200,
       showWhen: { field: 'purpose', equals: 'other' },
-      label: { ar: 'اذكر الغرض', en: 'Describe the purpose' },
+      label: { ar: 'وصف الغرض', en: 'Describe the purpose' },
     },
     {
       key: 'intendedUse',
