@@ -7,15 +7,15 @@ import { sampleInput } from './support/workflow-fixtures.js';
 /** The sample service with its first field's Arabic label replaced. */
 function withArabicLabel(ar: string): string[] {
   const input = sampleInput();
-  const fields = (input.fields ?? []).map((field, index) =>
+  const fields: ServiceDefinitionInput['fields'] = (input.fields ?? []).map((field, index) =>
     index === 0 ? { ...field, label: { ...field.label, ar } } : field,
-  ) as ServiceDefinitionInput['fields'];
+  );
   return checkDefinition(defineService({ ...input, fields })).map((p) => p.message);
 }
 
 describe('Definition checker: field labels', () => {
   it('when an Arabic field label is an instruction, then it is reported, since the portal reads it inside «أدخل …»', () => {
-    const key = sampleInput().fields![0]!.key;
+    const key = sampleInput().fields?.[0]?.key ?? '';
     expect(withArabicLabel('اذكر الغرض')).to.include(
       `sample-permit@1: field "${key}": label.ar starts with the instruction «اذكر»: name what is asked (it is read inside «أدخل …»)`,
     );
