@@ -215,7 +215,7 @@ describe('The applicant pages the journey does not reach, in a real browser', ()
         await page.goto(`${b.baseUrl}/applications/${rejected.id}`);
         expect(await page.locator('main').textContent()).to.contain(REJECT_COMMENT);
         const form = page.locator('section[aria-labelledby=query-title]');
-        expect(await form.getByLabel(t('applications.queryMessage')).count()).to.equal(1);
+        expect(await form.getByLabel(t('applications.queryMessage'), { exact: true }).count()).to.equal(1);
         await axe('rejected application with the query form');
         await shot('rejected');
         const response = page.waitForResponse((r) => r.request().method() === 'POST');

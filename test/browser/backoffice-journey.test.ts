@@ -330,11 +330,17 @@ describe('The back office in a real browser', () => {
         expect(await resident.locator('main').textContent()).to.contain('يقع خارج نطاق بلدية العاصمة');
         await looksRight(resident, 'the rejected application');
         await resident
-          .getByLabel(t('applications.queryMessage'))
+          .getByLabel(t('applications.queryMessage'), { exact: true })
           .fill('المجمع 338 يقع في العاصمة، أرجو المراجعة.');
+        await resident
+          .getByLabel(t('applications.queryFiles'))
+          .setInputFiles({ name: 'خريطة-المجمع.pdf', mimeType: 'application/pdf', buffer: PDF });
         await submit(resident, resident.getByRole('button', { name: t('applications.raiseQuery') }));
         expect(await flash(resident)).to.equal(t('applications.done.RAISE_QUERY'));
         await looksRight(resident, 'the application with a query');
+        expect(await resident.locator('section[aria-labelledby=query-files-title]').textContent()).to.contain(
+          'خريطة-المجمع.pdf',
+        );
         expect(await stored(id)).to.include({ status: 'queried' });
 
         // A supervisor who took no part in the decision looks at the team, finds it and reopens it.
@@ -362,6 +368,7 @@ describe('The back office in a real browser', () => {
         await row.getByRole('link', { name: reference }).click();
         await supervisor.waitForURL(new RegExp(`/backoffice/applications/${id}$`));
         await looksRight(supervisor, 'the queried application');
+        expect(await supervisor.locator('#docs-title + ul').textContent()).to.contain('خريطة-المجمع.pdf');
         expect(await button(supervisor, 'UPHOLD').count()).to.equal(1);
         await act(supervisor, 'REOPEN', 'the application after reopening');
         expect(await badge(supervisor)).to.equal(t('backoffice.status.in_review'));
@@ -447,7 +454,9 @@ describe('The back office in a real browser', () => {
           t('reasons.REJECT.outsideMunicipality'),
         );
         await looksRight(resident, 'the rejected application');
-        await resident.getByLabel(t('applications.queryMessage')).fill('Block 338 is in the Capital.');
+        await resident
+          .getByLabel(t('applications.queryMessage'), { exact: true })
+          .fill('Block 338 is in the Capital.');
         await submit(resident, resident.getByRole('button', { name: t('applications.raiseQuery') }));
         expect(await flash(resident)).to.equal(t('applications.done.RAISE_QUERY'));
         expect(await stored(id)).to.include({ status: 'queried' });
