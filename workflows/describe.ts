@@ -174,6 +174,19 @@ export function timelineLabeller(
   };
 }
 
+/**
+ * The form fields an event's 'fields' input named (a request for more information's opened
+ * answers), by their labels, from its audit row's payload; none when it opened everything.
+ */
+export function fieldsNamedBy(definition: ServiceDefinition, payload: unknown): Localized[] {
+  const fields = recordOf(payload)?.fields;
+  if (!Array.isArray(fields)) return [];
+  return fields.flatMap((key) => {
+    const field = definition.fields.find((f) => f.key === key);
+    return field ? [field.label] : [];
+  });
+}
+
 /** An audit row's payload: stored as JSON text (an object where the driver parses it). */
 function recordOf(payload: unknown): Record<string, unknown> | null {
   if (typeof payload !== 'string')

@@ -52,6 +52,7 @@ export {
   describeStates,
   describeSteps,
   eventLabels,
+  fieldsNamedBy,
   migrateSnapshot,
   queryOnOwnDecision,
   stateAddsToStatus,
@@ -90,7 +91,12 @@ export function planEvent(request: PlanRequest): Plan {
   ) {
     return refuse('forbidden', `role ${actor.role} may not send ${type} in state "${from}"`);
   }
-  const payload = readPayload(request.event, candidates, knownParams(machine, type));
+  const payload = readPayload(
+    request.event,
+    candidates,
+    knownParams(machine, type),
+    new Set(definition.fields.map((f) => f.key)),
+  );
   if (!payload.ok) return refuse('invalid_payload', payload.message);
 
   const event: WorkflowEvent = {

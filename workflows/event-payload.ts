@@ -20,6 +20,8 @@ export function readPayload(
   raw: Record<string, unknown>,
   candidates: AnyTransitionDefinition[],
   knownParams: Record<string, string>[],
+  /** The service's form field keys, which a 'fields' input may name. */
+  fieldKeys: ReadonlySet<string> = new Set(),
 ): PayloadResult {
   const type = String(raw.type);
   const event: WorkflowEvent = { type };
@@ -37,7 +39,7 @@ export function readPayload(
     for (const input of transitionMetaOf(transition)?.inputs ?? []) inputs.set(input.key, input);
   }
   for (const input of inputs.values()) {
-    const result = readInput(input, raw[input.key]);
+    const result = readInput(input, raw[input.key], fieldKeys);
     if (!result.ok) return result;
     if (result.value !== undefined) event[input.key] = result.value;
   }
@@ -54,9 +56,11 @@ export function readPayload(
   return { ok: true, event };
 }
 
-type InputResult = { ok: true; value: string | number | undefined } | { ok: false; message: string };
+type InputResult =
+  { ok: true; value: string | number | string[] | undefined } | { ok: false; message: string };
 
-function readInput(input: EventInput, value: unknown): InputResult {
+function readInput(input: EventInput, value: unknown, fieldKeys: ReadonlySet<string>): InputResult {
+  if (input.type === 'fields') return readFields(input, value, fieldKeys);
   const missing = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
   if (missing)
     return input.required
@@ -83,6 +87,22 @@ function readInput(input: EventInput, value: unknown): InputResult {
       return { ok: true, value: number };
     }
   }
+}
+
+/** One key or several (a form's repeated checkboxes), each a field of the service; none is 'not given'. */
+function readFields(input: EventInput, value: unknown, fieldKeys: ReadonlySet<string>): InputResult {
+  const list =
+    value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value];
+  if (!list.every((key): key is string => typeof key === 'string'))
+    return { ok: false, message: `${input.key} must be field keys` };
+  const unknown = list.find((key) => !fieldKeys.has(key));
+  if (unknown !== undefined)
+    return { ok: false, message: `${input.key}: "${unknown.slice(0, 60)}" is not a field of this form` };
+  if (list.length === 0)
+    return input.required
+      ? { ok: false, message: `${input.key} is required` }
+      : { ok: true, value: undefined };
+  return { ok: true, value: [...new Set(list)] };
 }
 
 function isCalendarDate(value: string): boolean {

@@ -99,6 +99,7 @@ export const INPUT_LABELS = {
   inspector: { ar: 'اسم المفتش', en: 'Inspector' },
   receipt: { ar: 'رقم الإيصال', en: 'Receipt number' },
   payoutReference: { ar: 'مرجع التحويل', en: 'Transfer reference' },
+  openFields: { ar: 'ما يغيّره مقدم الطلب', en: 'What the applicant may change' },
 } satisfies Record<string, Localized>;
 
 export const GUIDE_STEPS = {

@@ -104,6 +104,11 @@ export const base = setup({
         [params.body]: { status: params.status, comment: textOf(event.comment), by: userIdOf(event) },
       }),
     }),
+    /** The answers a request for more information opens; none chosen opens them all (null). */
+    recordInfoRequest: assign({
+      openFields: ({ event }) =>
+        Array.isArray(event.fields) && event.fields.length > 0 ? event.fields.map(String) : null,
+    }),
     recordPayment: assign({ payment: ({ event }) => ({ receipt: textOf(event.receipt) }) }),
     recordPayout: assign({ payout: ({ event }) => ({ reference: textOf(event.reference) }) }),
   },

@@ -127,8 +127,11 @@ function buildStandardReview(
         },
         REQUEST_INFO: {
           target: 'info_requested',
-          meta: allowed(STAFF, EVENT_LABELS.REQUEST_INFO, { requiresComment: true }),
-          actions: [notify('info_requested', 'applicant')],
+          meta: allowed(STAFF, EVENT_LABELS.REQUEST_INFO, {
+            requiresComment: true,
+            inputs: [{ key: 'fields', type: 'fields', label: INPUT_LABELS.openFields, required: false }],
+          }),
+          actions: ['recordInfoRequest', notify('info_requested', 'applicant')],
         },
         ...withdraw,
         ...escalate,

@@ -57,7 +57,8 @@ export interface StateMeta {
 /** A value a member of staff types when taking a transition (e.g. the inspection date). */
 export interface EventInput {
   key: string;
-  type: 'text' | 'date' | 'number';
+  /** 'fields': keys of the service's form fields, chosen by staff (the answers opened for the applicant). */
+  type: 'text' | 'date' | 'number' | 'fields';
   label: Localized;
   required: boolean;
 }
@@ -123,6 +124,11 @@ export interface WorkflowContext {
   clearances: Record<string, ClearanceRecord>;
   payment: { receipt: string | null } | null;
   payout: { reference: string | null } | null;
+  /**
+   * The form fields a request for more information opened for the applicant (docs/decisions/0021);
+   * null or absent: every answer and document may be changed.
+   */
+  openFields?: string[] | null;
   clock: WorkflowClock;
 }
 

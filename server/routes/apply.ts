@@ -5,6 +5,7 @@ import { describeState } from '../../workflows/engine.js';
 import type { PersistedSnapshot } from '../../workflows/types.js';
 import type { Services } from '../services/index.js';
 import { isEditable } from '../services/form-runner.js';
+import { openedFieldsOf } from '../services/opened-fields.js';
 import { strayDocuments } from '../services/page-files.js';
 import { requireSignIn } from '../http/guards.js';
 import { HttpError } from '../http/errors.js';
@@ -51,6 +52,7 @@ export function applyRoutes(services: Services, parsePageUpload: RequestHandler)
       answers,
       problems,
       removing,
+      opened: openedFieldsOf(definition, application),
       // The stored files are shown beside a page's file questions; other pages need none.
       documents: stepAsksForFiles(definition, formSteps(definition)[page]!)
         ? await services.documents.list(application.id)
@@ -126,6 +128,8 @@ export function applyRoutes(services: Services, parsePageUpload: RequestHandler)
       hidden: definition.fields.filter((f) => !isShown(f, answers)).map((f) => f.key),
       steps: formSteps(definition),
       documents,
+      // Answering a request for more information: "Change" only beside what it opened.
+      opened: openedFieldsOf(definition, application),
       // Stored for a question that no longer shows: deleted on submission, and the page says so.
       stray: strayDocuments(definition, answers, documents).map((d) => ({
         name: d.original_name,

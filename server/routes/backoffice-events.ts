@@ -27,6 +27,8 @@ export interface ApplicationPage {
       warning?: string;
       comment?: string;
       event?: string;
+      /** What was sent for the action's inputs, put back in its form. */
+      values?: Record<string, string | string[]>;
     },
   ): Promise<void>;
 }
@@ -54,8 +56,12 @@ export function backofficeEventRoutes(
     const reason = template ? await reasonMessage(services, app, type, template) : null;
     if (reason) comment = comment.trim() ? `${reason}\n\n${comment.trim()}` : reason;
     const action = services.backoffice.actionsFor(user, app, type).find((a) => a.type === type);
-    const values: Record<string, string> = {};
-    for (const input of action?.inputs ?? []) values[input.key] = textField(body, input.key, errors);
+    const values: Record<string, string | string[]> = {};
+    for (const input of action?.inputs ?? []) {
+      // The fields a request for more information opens come as one checkbox each.
+      values[input.key] =
+        input.type === 'fields' ? listField(body, input.key) : textField(body, input.key, errors);
+    }
     const messageMissing = (shown: ApplicationRow) =>
       page.render(res.status(400), shown, {
         errors: [
@@ -67,6 +73,7 @@ export function backofficeEventRoutes(
         ],
         comment,
         event: type,
+        values,
       });
 
     if (action?.decides) {
@@ -102,7 +109,8 @@ export function backofficeEventRoutes(
       // Someone else acted first: say so and show the application as it is now.
       return page.render(res.status(409), fresh, { warning: 'backoffice.someoneElseFirst' });
     }
-    if (result.code === 'comment_required' || result.code === 'invalid_payload') return messageMissing(fresh);
+    if (result.code === 'comment_required' || (result.code === 'invalid_payload' && !comment.trim()))
+      return messageMissing(fresh);
     throw new HttpError(result.status, result.code);
   });
 
@@ -111,7 +119,7 @@ export function backofficeEventRoutes(
     res: Response,
     app: ApplicationRow,
     action: AvailableEvent,
-    sent: { comment: string; values: Record<string, string>; version: string },
+    sent: { comment: string; values: Record<string, string | string[]>; version: string },
   ): Promise<void> {
     const definition = services.registry.get(app.service_slug, app.service_version)!;
     const applicant = await services.accounts.findById(app.applicant_id);
@@ -129,4 +137,11 @@ export function backofficeEventRoutes(
       version: sent.version,
     });
   }
+}
+
+/** Repeated checkboxes: every value that is text (none: an empty list). */
+function listField(body: Record<string, unknown>, key: string): string[] {
+  const value = body[key];
+  const list = Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value];
+  return list.filter((v): v is string => typeof v === 'string');
 }

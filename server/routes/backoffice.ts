@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import {
   describeState,
+  fieldsNamedBy,
   queryOnOwnDecision,
   stateAddsToStatus,
   timelineLabeller,
@@ -75,6 +76,7 @@ export function backofficeRoutes(services: Services): Router {
       warning?: string;
       comment?: string;
       event?: string;
+      values?: Record<string, string | string[]>;
       revokeReason?: string;
     } = {},
   ) {
@@ -104,6 +106,7 @@ export function backofficeRoutes(services: Services): Router {
       timeline: events.map((e) => ({
         ...e,
         label: labelOf(String(e.event), e.payload),
+        fields: fieldsNamedBy(definition, e.payload),
         actor: e.actor_id ? (people.get(Number(e.actor_id)) ?? null) : null,
       })),
       notes: await services.backoffice.notes(app.id),
@@ -127,6 +130,7 @@ export function backofficeRoutes(services: Services): Router {
       warning: extra.warning ?? null,
       comment: extra.comment ?? '',
       failedEvent: extra.event ?? null,
+      sentValues: extra.values ?? {},
       now: services.clock.now().getTime(),
       timeLeft: timeLeft(services, res),
     });

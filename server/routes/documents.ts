@@ -6,6 +6,8 @@ import { applicationLocals, ownApplication } from '../http/own-application.js';
 import { registerUploadPath } from '../http/upload-paths.js';
 import { sendDocument, uploadedFiles } from '../http/uploads.js';
 import { isEditable } from '../services/form-runner.js';
+import { openedFieldsOf } from '../services/opened-fields.js';
+import { ALL_OPEN, openRequirements } from '../../workflows/form/opened.js';
 import { formBody } from '../http/form-errors.js';
 import { addFlash } from '../http/session.js';
 
@@ -46,11 +48,24 @@ export function documentRoutes(
       definition,
       documents,
       editable: isEditable(application),
+      // Answering a request for more information: only the opened documents change.
+      mayChange: (key: string) => mayChange(res, key),
       errors,
       backPage: Math.max(0, steps.indexOf(fileStep)),
       returnTo: fromCheck(res.req) ? 'check' : '',
     });
   }
+
+  /**
+   * The requirements whose files may be added or removed now (docs/decisions/0021): null for all,
+   * else those of the file questions a request for more information opened.
+   */
+  function changeable(res: Response): Set<string> | null {
+    const { application, definition } = applicationLocals(res);
+    const opened = openedFieldsOf(definition, application);
+    return opened === ALL_OPEN ? null : openRequirements(definition, opened);
+  }
+  const mayChange = (res: Response, key: string) => changeable(res)?.has(key) ?? true;
 
   router.get('/applications/:id/documents', requireSignIn, own, async (_req, res) => {
     await render(res);
@@ -67,6 +82,7 @@ export function documentRoutes(
       const key = formBody(req).requirement;
       const requirement = definition.guide.documents.find((d) => d.key === key);
       if (!requirement) return next(new HttpError(400, 'unknown requirement'));
+      if (!mayChange(res, requirement.key)) return next(new HttpError(409, 'not opened for changes'));
       const files = uploadedFiles(req, 'files');
       if (files.length === 0) {
         res.status(400);
@@ -95,6 +111,13 @@ export function documentRoutes(
     async (req, res, next) => {
       const { application } = applicationLocals(res);
       if (!isEditable(application)) return next(new HttpError(409, 'not editable'));
+      const open = changeable(res);
+      if (open) {
+        const id = Number(req.params.documentId);
+        const stored = (await services.documents.list(application.id)).find((d) => d.id === id);
+        if (stored && !open.has(stored.requirement_key))
+          return next(new HttpError(409, 'not opened for changes'));
+      }
       const removed = await services.documents.remove(application.id, Number(req.params.documentId));
       if (!removed) return next(new HttpError(404, 'no such document'));
       addFlash(req, 'success', 'documents.removed');

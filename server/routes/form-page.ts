@@ -12,6 +12,7 @@ import type { ServiceDefinition } from '../../workflows/types.js';
 import type { ApplicationRow } from '../../db/repositories/applications.js';
 import type { DocumentRow } from '../../db/repositories/documents.js';
 import type { PageFiles } from '../services/page-files.js';
+import { ALL_OPEN, type OpenedFields } from '../../workflows/form/opened.js';
 import { HttpError } from '../http/errors.js';
 import { uploadedFiles } from '../http/uploads.js';
 
@@ -94,6 +95,8 @@ export interface FormPage {
   documents: DocumentRow[];
   /** Stored documents ticked "Remove" on a page that comes back with mistakes (they stay ticked). */
   removing?: number[];
+  /** The fields that may be changed (a request for more information's); the others are shown as sent. */
+  opened?: OpenedFields;
   /** Where the page's form posts. */
   action: string;
   returnTo: '' | 'check';
@@ -130,6 +133,7 @@ export function renderFormPage(res: Response, input: FormPage): void {
     errors,
     documents: input.documents,
     removing: input.removing ?? [],
+    opened: input.opened ?? ALL_OPEN,
     action: input.action,
     returnTo: input.returnTo,
     multipart: stepAsksForFiles(definition, step),

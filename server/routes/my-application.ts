@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { availableEvents, describeState, timelineLabeller } from '../../workflows/engine.js';
 import type { Services } from '../services/index.js';
-import type { PersistedSnapshot } from '../../workflows/types.js';
+import type { PersistedSnapshot, ServiceDefinition } from '../../workflows/types.js';
 import { requireSignIn } from '../http/guards.js';
 import { applicationLocals, ownApplication } from '../http/own-application.js';
 import { HttpError } from '../http/errors.js';
@@ -11,6 +11,10 @@ import { sendPdf } from './verify.js';
 import { registerUploadPath } from '../http/upload-paths.js';
 import { uploadedFiles } from '../http/uploads.js';
 import { QUERY_FILES } from '../services/query-files.js';
+import { openedFieldsOf } from '../services/opened-fields.js';
+import { ALL_OPEN } from '../../workflows/form/opened.js';
+import { formSteps } from '../../workflows/form/form.js';
+import { persistedSnapshotOf, type ApplicationRow } from '../../db/repositories/applications.js';
 import { REFUSAL_PROBLEM } from '../services/page-files.js';
 import type { Refusal } from '../services/documents.js';
 
@@ -48,6 +52,20 @@ export async function applicantTimeline(
     role: String(e.actor_role),
     comment: SHOWN_COMMENTS.has(String(e.event)) ? ((e.comment as string | null) ?? null) : null,
   }));
+}
+
+/**
+ * What a request for more information opened (decision 0021): the fields the reviewer named, by
+ * their labels, and the first form page that has one; null when it opened everything.
+ */
+function openedAnswers(definition: ServiceDefinition, application: ApplicationRow) {
+  const opened = openedFieldsOf(definition, application);
+  if (opened === ALL_OPEN) return null;
+  const named = (persistedSnapshotOf(application).context as { openFields: string[] }).openFields;
+  const fields = definition.fields.filter((f) => named.includes(f.key));
+  const steps = formSteps(definition);
+  const firstStep = Math.min(...definition.fields.filter((f) => opened.has(f.key)).map((f) => f.step));
+  return { labels: fields.map((f) => f.label), firstPage: Math.max(0, steps.indexOf(firstStep)) };
 }
 
 /** The query form's files; a file in any other field is nothing the form offered. */
@@ -97,6 +115,7 @@ export function myApplicationRoutes(services: Services, parsePageUpload: Request
       actions,
       errors,
       message,
+      opened: openedAnswers(definition, application),
       queryFiles: QUERY_FILES,
       sentWithQueries,
       certificate: await certificateOf(application.id),

@@ -11,6 +11,8 @@ import { localDate, type Calendar } from '../../workflows/calendar.js';
 import type { Registry } from '../../workflows/registry.js';
 import type { ServiceDefinition } from '../../workflows/types.js';
 import type { ApplicationRow } from '../../db/repositories/applications.js';
+import { ALL_OPEN, keepClosed, isOpen, type OpenedFields } from '../../workflows/form/opened.js';
+import { openedFieldsOf } from './opened-fields.js';
 import type { UserRow } from '../../db/repositories/users.js';
 import type { FieldProblem } from '../../workflows/form/field-rules.js';
 import type { Clock } from '../clock.js';
@@ -153,22 +155,33 @@ export function formRunnerService(deps: {
     const step = formSteps(definition)[page];
     if (step === undefined) return { ok: false, status: 404, problems: [] };
     const previous = JSON.parse(app.form_data) as Answers;
-    // Files are counted only for a page that asks for them.
+    const opened = openedFieldsOf(definition, app);
+    // Files are counted only for a page that asks for them; closed fields take none.
     const asksForFiles = stepAsksForFiles(definition, step);
     const storedDocuments = asksForFiles ? await deps.documents.list(app.id) : [];
     const shownFiles =
       asksForFiles && options.files
-        ? filesOfShownFields(options.files, definition, answersAfter(definition, step, submitted, previous))
+        ? onlyOpen(
+            opened,
+            filesOfShownFields(
+              options.files,
+              definition,
+              answersAfter(definition, step, submitted, previous),
+            ),
+          )
         : undefined;
     // Removed and replaced files no longer count against their requirement.
     const removed = removedByPage(shownFiles, storedDocuments);
     const stored = countsOf(storedDocuments.filter((d) => !removed.includes(d)));
     const files = await screenPageFiles(deps.documents, app.id, stored, shownFiles);
     if (!files.ok) return files;
-    const result = validateStep(definition, step, submitted, previous, {
-      today: today(),
-      documentCounts: files.counts,
-    });
+    // A closed field keeps its stored answer, whatever the page sent for it.
+    const result = keepClosed(
+      definition,
+      opened,
+      validateStep(definition, step, submitted, previous, { today: today(), documentCounts: files.counts }),
+      previous,
+    );
     if (result.problems.length > 0 && !options.partial)
       return {
         ok: false,
@@ -201,6 +214,13 @@ export function formRunnerService(deps: {
     if (saved !== true) return { ok: false, status: 409, problems: [] };
     await deps.documents.discard(removedFiles);
     return { ok: true, value: result.answers };
+  }
+
+  /** The page's files and removals of open fields only. */
+  function onlyOpen(opened: OpenedFields, files: PageFiles): PageFiles {
+    return opened === ALL_OPEN
+      ? files
+      : { ...files, entries: files.entries.filter((e) => isOpen(opened, e.field)) };
   }
 
   /** The answers a page would leave (which fields show after it), before its files are counted. */

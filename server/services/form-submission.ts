@@ -10,6 +10,8 @@ import type { ApplyEvent, ApplyEventRequest } from './apply-event.js';
 import type { DocumentsService } from './documents.js';
 import { countsOf, strayDocuments } from './page-files.js';
 import { newReference } from './reference.js';
+import { openedFieldsOf } from './opened-fields.js';
+import { openProblems } from '../../workflows/form/opened.js';
 
 type Actor = { role: 'applicant' | 'counter'; userId: number };
 
@@ -41,8 +43,13 @@ export function submissionService(deps: {
     // Documents are read only for a form that asks for them.
     const asksForFiles = definition.fields.some((f) => f.type === 'file');
     const stored = asksForFiles ? await deps.documents.list(app.id) : [];
+    // Answering a request for more information, only the opened answers are checked again.
+    const opened = openedFieldsOf(definition, app);
     return {
-      problems: validateAll(definition, answers, { today: today(), documentCounts: countsOf(stored) }),
+      problems: openProblems(
+        opened,
+        validateAll(definition, answers, { today: today(), documentCounts: countsOf(stored) }),
+      ),
       stray: strayDocuments(definition, answers, stored),
     };
   }

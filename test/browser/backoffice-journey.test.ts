@@ -274,6 +274,9 @@ describe('The back office in a real browser', () => {
         await reviewer
           .locator('#template-REQUEST_INFO')
           .selectOption({ label: t('reasons.REQUEST_INFO.documentUnclear') });
+        // Only the lease is opened for the resident to change (decision 0021).
+        await reviewer.locator('form[action$="/events/REQUEST_INFO"] summary').click();
+        await reviewer.locator('#REQUEST_INFO-fields-tenancyProofFile').check();
         await act(reviewer, 'REQUEST_INFO', 'the application after asking for information');
         expect(await badge(reviewer)).to.equal(t('backoffice.status.waiting_on_applicant'));
 
@@ -288,6 +291,9 @@ describe('The back office in a real browser', () => {
         await resident.waitForURL(new RegExp(`/applications/${id}$`));
         await looksRight(resident, 'the application with information requested');
         expect(await resident.locator('#info-title').textContent()).to.equal(t('applications.infoTitle'));
+        expect(
+          await resident.locator('section[aria-labelledby=info-title] li').allTextContents(),
+        ).to.deep.equal([definition.fields.find((f) => f.key === 'tenancyProofFile')!.label[lang]]);
         expect(await resident.locator('main blockquote').first().textContent()).to.equal(
           t('reasons.REQUEST_INFO.documentUnclear'),
         );

@@ -36,6 +36,8 @@ const INPUT_VALUES: Record<EventInput['type'], string> = {
   date: '2025-05-12',
   text: 'Eng. Maryam Al-Khalifa',
   number: '3',
+  // No field chosen: the request opens every answer (the paths do not depend on which).
+  fields: '',
 };
 
 export type WorkflowPath = StatePath<AnyMachineSnapshot, WorkflowEvent>;
