@@ -92,7 +92,8 @@ describe(`More information: the answers the reviewer opened (${dbLabel})`, () =>
 
     // The first page opened nothing: its answers are shown, with no inputs.
     const first = await resident.get(`/applications/${id}/form/0`);
-    expect(first.text).to.contain('طُلب منك تغيير بعض الإجابات');
+    expect(first.text).to.contain('لم يُطلب منك تغيير شيء في هذه الصفحة');
+    expect(first.text).to.contain('<span dir="ltr">850101234</span>');
     expect(first.text).not.to.match(/<input[^>]+name="applicantName"/);
 
     // A page sent with closed answers changed keeps them as they were.
@@ -158,6 +159,7 @@ describe(`More information: the answers the reviewer opened (${dbLabel})`, () =>
   it('when the reviewer opens the purpose, then its "other" description opens with it', async () => {
     const { id } = await openedFor(['purpose']);
     const page = await resident.get(`/applications/${id}/form/1`);
+    expect(page.text).to.contain('طُلب منك تغيير بعض الإجابات في هذه الصفحة فقط');
     const sent = await resident
       .post(`/applications/${id}/form/1`)
       .type('form')
