@@ -128,26 +128,39 @@ export function applicationsRepository(db: Knex) {
         await trx('deadlines').where({ application_id: applicationId }).delete();
         return;
       }
-      const replaced = [...plan.cancel, ...plan.arm.map((d) => d.key)];
-      if (replaced.length > 0) {
-        await trx('deadlines').where({ application_id: applicationId }).whereIn('key', replaced).delete();
+      if (plan.cancel.length > 0) {
+        await trx('deadlines').where({ application_id: applicationId }).whereIn('key', plan.cancel).delete();
       }
+      // One statement whether or not a row for the key is left over (the unique key is the
+      // application and the deadline's key). A re-armed row keeps its id, so `takeDeadline` takes
+      // a row only while it is due: a sweeper that read it before it was re-armed cannot fire it.
       if (plan.arm.length > 0) {
-        await trx('deadlines').insert(
-          plan.arm.map((d) => ({
-            application_id: applicationId,
-            key: d.key,
-            event: d.event,
-            due_at: d.dueAt.getTime(),
-            created_at: now,
-          })),
-        );
+        await trx('deadlines')
+          .insert(
+            plan.arm.map((d) => ({
+              application_id: applicationId,
+              key: d.key,
+              event: d.event,
+              due_at: d.dueAt.getTime(),
+              created_at: now,
+            })),
+          )
+          .onConflict(['application_id', 'key'])
+          .merge(['event', 'due_at', 'created_at']);
       }
     },
 
-    /** Removes a deadline that is being fired; false when another sweeper fired it first. */
-    async takeDeadline(trx: Knex, deadlineId: number): Promise<boolean> {
-      return (await trx('deadlines').where({ id: deadlineId }).delete()) === 1;
+    /**
+     * Removes a deadline that is being fired, if it is still due at `now`; false when another
+     * sweeper fired it first, or when it was re-armed (a later due time) after it was read.
+     */
+    async takeDeadline(trx: Knex, deadlineId: number, now: Date): Promise<boolean> {
+      return (
+        (await trx('deadlines')
+          .where({ id: deadlineId })
+          .andWhere('due_at', '<=', now.getTime())
+          .delete()) === 1
+      );
     },
 
     async dueDeadlines(

@@ -144,7 +144,10 @@ export function applyEventService(deps: {
     let application: ApplicationRow;
     try {
       application = await db.transaction(async (trx) => {
-        if (request.deadlineId !== undefined && !(await applications.takeDeadline(trx, request.deadlineId))) {
+        if (
+          request.deadlineId !== undefined &&
+          !(await applications.takeDeadline(trx, request.deadlineId, now))
+        ) {
           throw new Conflict('deadline already fired');
         }
         // The row as this event left it, read in the same statement (never a later event's row).

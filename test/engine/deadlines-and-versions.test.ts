@@ -6,6 +6,7 @@ import { createRegistry } from '../../workflows/registry.js';
 import { defineService } from '../../workflows/define-service.js';
 import { standardReview } from '../../workflows/standard-review.js';
 import residenceCertificate from '../../workflows/services/residence-certificate.js';
+import { applicationsRepository } from '../../db/repositories/applications.js';
 
 /** Bahrain is UTC+3: 10:00 local is 07:00Z. */
 const local = (day: string, hhmm = '10:00') => new Date(`${day}T${hhmm}:00+03:00`);
@@ -89,6 +90,36 @@ describe(`Deadlines and service-level times (${dbLabel})`, () => {
       .db('notifications')
       .where({ user_id: supervisor.id, template: 'sla_escalated' });
     expect(notices).to.have.length(1);
+  });
+
+  it('when a deadline read by a sweeper is re-armed before it fires, then the sweeper cannot fire it and the later due time stands', async () => {
+    const id = await submitAt(local('2026-12-09'));
+    await send(id, 'START_REVIEW', reviewer);
+    ctx.clock.set(local('2026-12-14', '10:01'));
+    const [due] = await ctx.db('deadlines').where({ application_id: id, key: 'sla' });
+    // Re-armed in the meantime (the row keeps its id; one upsert): due again a week later.
+    const later = local('2026-12-21');
+    await ctx.db.transaction((trx) =>
+      applicationsRepository(ctx.db).replaceDeadlines(
+        trx,
+        id,
+        { cancelAll: false, cancel: [], arm: [{ key: 'sla', event: 'SLA_ESCALATE', dueAt: later }] },
+        ctx.clock.now(),
+      ),
+    );
+    const rows = await ctx.db('deadlines').where({ application_id: id });
+    expect(rows.map((r) => [Number(r.id), Number(r.due_at)])).to.deep.equal([
+      [Number(due.id), later.getTime()],
+    ]);
+    const fired = await ctx.services.applyEvent({
+      applicationId: id,
+      event: { type: 'SLA_ESCALATE' },
+      actor: { role: 'system', userId: null },
+      deadlineId: Number(due.id),
+    });
+    expect(fired.ok ? 'fired' : fired.code).to.equal('conflict');
+    expect(Boolean((await row(id)).escalated)).to.equal(false);
+    expect(await ctx.db('deadlines').where({ application_id: id })).to.have.length(1);
   });
 
   it('when the query window closes, then the rejection becomes final and a late query is refused', async () => {
