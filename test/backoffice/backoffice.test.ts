@@ -195,6 +195,16 @@ describe(`The back office (${dbLabel})`, () => {
     expect(blank.status).to.equal(400);
   });
 
+  it('when the form gives a mobile other than the account’s, then the applicant card shows it as the one given in this application', async () => {
+    const { id } = await submittedFor(ctx, applicant, { formData: { mobile: '+97339998888' } });
+    const card = (await (await staffAgent(reviewer)).get(`/backoffice/applications/${id}`)).text;
+    expect(card).to.contain('في هذا الطلب: <span dir="ltr">+973 3999 8888</span>');
+    const same = await submittedFor(ctx, applicant, { formData: { mobile: '+97336000000' } });
+    expect(
+      (await (await staffAgent(reviewer)).get(`/backoffice/applications/${same.id}`)).text,
+    ).not.to.contain('في هذا الطلب:');
+  });
+
   it('when a query is raised, then the supervisor who rejected cannot answer it but another supervisor can reopen it', async () => {
     const id = await submitted();
     const s1 = await staffAgent(supervisor);
