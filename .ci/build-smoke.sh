@@ -18,7 +18,10 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 curl -fs "http://127.0.0.1:$port/healthz" >/dev/null
-curl -fs "http://127.0.0.1:$port/services" | grep -q 'href="/services/residence-certificate"' || {
+# Saved first, then searched: `curl | grep -q` under pipefail fails when grep stops reading before a
+# page larger than the pipe's buffer is written (curl then exits 23 although the service is listed).
+curl -fs -o "$dir/services.html" "http://127.0.0.1:$port/services"
+grep -q 'href="/services/residence-certificate"' "$dir/services.html" || {
   cat "$dir/log"
   echo "the built portal's catalogue does not list the released services" >&2
   exit 1
