@@ -11,13 +11,13 @@
  */
 import type { z } from 'zod';
 import { clearanceStates } from './standard-review-clearances.js';
+import { rejectionStates } from './standard-review-rejection.js';
 import { EVENT_LABELS, GUIDE_STEPS, INPUT_LABELS, STATE_LABELS } from './standard-review-labels.js';
 import {
   APPLICANT,
   APPLICANT_OR_COUNTER,
   CASHIER,
   INITIAL_CONTEXT,
-  QUERY_WINDOW_TIMER,
   SLA_TIMER,
   STAFF,
   SUPERVISOR,
@@ -249,42 +249,7 @@ function buildStandardReview(
     ],
   };
 
-  Object.assign(states, {
-    rejected: {
-      meta: meta('rejected', STATE_LABELS.rejected, 'stopped', { timers: [QUERY_WINDOW_TIMER] }),
-      on: {
-        RAISE_QUERY: {
-          target: 'query_raised',
-          guard: 'queryWindowOpen',
-          meta: allowed(APPLICANT, EVENT_LABELS.RAISE_QUERY, { requiresComment: true }),
-          actions: [notify('query_raised', 'supervisors')],
-        },
-        QUERY_WINDOW_CLOSE: {
-          target: 'rejection_final',
-          meta: allowed(SYSTEM, EVENT_LABELS.QUERY_WINDOW_CLOSE),
-        },
-      },
-    },
-    query_raised: {
-      meta: meta('queried', STATE_LABELS.query_raised, 'stopped'),
-      on: {
-        UPHOLD: {
-          target: 'rejection_upheld',
-          meta: allowed(SUPERVISOR, EVENT_LABELS.UPHOLD, { requiresComment: true, notBy: ['rejectedBy'] }),
-          actions: [notify('rejection_upheld', 'applicant')],
-        },
-        REOPEN: {
-          target: 'under_review',
-          meta: allowed(SUPERVISOR, EVENT_LABELS.REOPEN, { notBy: ['rejectedBy'] }),
-          actions: [notify('reopened', 'applicant')],
-        },
-      },
-    },
-    rejection_upheld: { type: 'final', meta: meta('rejected', STATE_LABELS.rejection_upheld, 'stopped') },
-    rejection_final: { type: 'final', meta: meta('rejected', STATE_LABELS.rejection_final, 'stopped') },
-    withdrawn: { type: 'final', meta: meta('withdrawn', STATE_LABELS.withdrawn, 'stopped') },
-    discarded: { type: 'final', meta: meta('withdrawn', STATE_LABELS.discarded, 'stopped') },
-  } satisfies Record<string, StateConfig>);
+  Object.assign(states, rejectionStates());
 
   const underReview = states.under_review;
   if (underReview) underReview.on = { ...underReview.on, ...reviewExtras };
