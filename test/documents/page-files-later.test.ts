@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
 import { agentFor, csrfFrom, signUpResident, type Agent } from '../support/http.js';
 import { pageBody } from '../support/answers.js';
+import { draftThroughPages } from '../support/applications.js';
 import { EICAR, PDF, PNG, requireClamd } from '../support/clamav.js';
 
 describe(`Files sent with a later form page: the residence certificate's documents page (${dbLabel})`, () => {
@@ -26,18 +27,7 @@ describe(`Files sent with a later form page: the residence certificate's documen
 
   /** A draft with pages 1 and 2 answered, on its third page. */
   async function draftOnFilesPage() {
-    const definition = ctx.services.catalogue.find(SLUG)!;
-    const first = await agent.get(`/services/${SLUG}/apply`);
-    const token = csrfFrom(first.text);
-    const made = await agent
-      .post(`/services/${SLUG}/apply`)
-      .type('form')
-      .send(pageBody(definition, 0, token));
-    const id = Number(/applications\/(\d+)/.exec(made.headers.location as string)![1]);
-    await agent
-      .post(`/applications/${id}/form/1`)
-      .type('form')
-      .send(pageBody(definition, 1, token));
+    const { id } = await draftThroughPages(agent, ctx.services.catalogue.find(SLUG)!, 2);
     const page = await agent.get(`/applications/${id}/form/2`);
     return { id, page, token: csrfFrom(page.text) };
   }

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
 import { agentFor, csrfFrom, signedIn, signUpResident, type Agent } from '../support/http.js';
 import { makeStaff } from '../support/people.js';
-import { pageBody } from '../support/answers.js';
+import { draftThroughPages } from '../support/applications.js';
 import { EICAR, PDF, PNG, requireClamd } from '../support/clamav.js';
 
 /** Removing and replacing stored files from the form page itself (docs/decisions/0020). */
@@ -34,18 +34,7 @@ describe(`Replacing documents on the form page (${dbLabel})`, () => {
 
   /** A draft on its documents page (the third), with a lease, an ID card's two sides and a bill stored. */
   async function draftWithFiles() {
-    const definition = ctx.services.catalogue.find(SLUG)!;
-    const first = await agent.get(`/services/${SLUG}/apply`);
-    const token = csrfFrom(first.text);
-    const made = await agent
-      .post(`/services/${SLUG}/apply`)
-      .type('form')
-      .send(pageBody(definition, 0, token));
-    const id = Number(/applications\/(\d+)/.exec(made.headers.location as string)![1]);
-    await agent
-      .post(`/applications/${id}/form/1`)
-      .type('form')
-      .send(pageBody(definition, 1, token));
+    const { id, token } = await draftThroughPages(agent, ctx.services.catalogue.find(SLUG)!, 2);
     const stored = await send(id, token, 'save', [
       ['cprCopyFile', PDF, 'front.pdf'],
       ['cprCopyFile', PNG, 'back.png'],

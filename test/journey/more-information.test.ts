@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
-import { agentFor, csrfFrom, signedIn, signUpResident, type Agent } from '../support/http.js';
+import { agentFor, csrfFrom, postAction, signedIn, signUpResident, type Agent } from '../support/http.js';
 import { makeStaff, type Person } from '../support/people.js';
 import { pageBody } from '../support/answers.js';
+import { draftThroughPages } from '../support/applications.js';
 import { PDF, PNG } from '../support/clamav.js';
 
 /** A request for more information opens the answers the reviewer ticks, and only those (decision 0021). */
@@ -26,17 +27,9 @@ describe(`More information: the answers the reviewer opened (${dbLabel})`, () =>
 
   /** A submitted residence certificate with every page answered and its documents sent. */
   async function submittedApplication(): Promise<number> {
-    const first = await resident.get(`/services/${SLUG}/apply`);
-    const token = csrfFrom(first.text);
-    const made = await resident
-      .post(`/services/${SLUG}/apply`)
-      .type('form')
-      .send(pageBody(definition(), 0, token));
-    const id = Number(/applications\/(\d+)/.exec(made.headers.location as string)![1]);
-    await resident
-      .post(`/applications/${id}/form/1`)
-      .type('form')
-      .send(pageBody(definition(), 1, token, { addressedTo: 'Bank of Bahrain' }));
+    const { id, token } = await draftThroughPages(resident, definition(), 2, {
+      1: { addressedTo: 'Bank of Bahrain' },
+    });
     await resident
       .post(`/applications/${id}/form/2`)
       .field('_csrf', token)
@@ -67,14 +60,16 @@ describe(`More information: the answers the reviewer opened (${dbLabel})`, () =>
       .send(body.toString());
   }
 
-  async function openedFor(fields: string[]) {
+  /** A submitted application its reviewer has started reviewing, and the reviewer's agent. */
+  async function inReview() {
     const id = await submittedApplication();
     const staff = await signedIn(ctx.app, reviewer);
-    const started = await staff.get(`/backoffice/applications/${id}`);
-    await staff
-      .post(`/backoffice/applications/${id}/events/START_REVIEW`)
-      .type('form')
-      .send({ _csrf: csrfFrom(started.text) });
+    expect((await postAction(staff, id, 'START_REVIEW')).status).to.equal(303);
+    return { id, staff };
+  }
+
+  async function openedFor(fields: string[]) {
+    const { id, staff } = await inReview();
     const asked = await requestInfo(staff, id, 'The lease has expired; the purpose is unclear.', fields);
     expect(asked.status).to.equal(303);
     expect((await row(id)).state).to.equal('info_requested');
@@ -182,13 +177,7 @@ describe(`More information: the answers the reviewer opened (${dbLabel})`, () =>
   });
 
   it('when the request names a field the form does not have, then it is refused and nothing changes', async () => {
-    const id = await submittedApplication();
-    const staff = await signedIn(ctx.app, reviewer);
-    const started = await staff.get(`/backoffice/applications/${id}`);
-    await staff
-      .post(`/backoffice/applications/${id}/events/START_REVIEW`)
-      .type('form')
-      .send({ _csrf: csrfFrom(started.text) });
+    const { id, staff } = await inReview();
     const before = await row(id);
     const res = await requestInfo(staff, id, 'Please look.', ['purpose', 'notAField']);
     expect(res.status).to.equal(400);
@@ -196,13 +185,7 @@ describe(`More information: the answers the reviewer opened (${dbLabel})`, () =>
   });
 
   it('when the message is missing, then the form comes back with the ticked answers still ticked', async () => {
-    const id = await submittedApplication();
-    const staff = await signedIn(ctx.app, reviewer);
-    const started = await staff.get(`/backoffice/applications/${id}`);
-    await staff
-      .post(`/backoffice/applications/${id}/events/START_REVIEW`)
-      .type('form')
-      .send({ _csrf: csrfFrom(started.text) });
+    const { id, staff } = await inReview();
     const box = await staff.get(`/backoffice/applications/${id}`);
     expect(box.text).to.match(/name="fields" value="tenancyProofFile"/);
     expect(box.text).not.to.match(
