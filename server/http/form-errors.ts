@@ -27,6 +27,17 @@ export function textField(body: FormInput, name: string, errors: FieldError[]): 
   return value;
 }
 
+/** Reads a field that may be sent several times (checkboxes of one name): every value that is text. */
+export function listField(body: FormInput, name: string): string[] {
+  const value = body[name];
+  const list = Array.isArray(value)
+    ? (value as unknown[])
+    : value === undefined || value === null
+      ? []
+      : [value];
+  return list.filter((v): v is string => typeof v === 'string');
+}
+
 export function hasError(errors: FieldError[], field: string): boolean {
   return errors.some((e) => e.field === field);
 }

@@ -4,7 +4,7 @@ import type { AvailableEvent } from '../../workflows/engine.js';
 import type { Services } from '../services/index.js';
 import { workflowRole } from '../services/backoffice.js';
 import { HttpError } from '../http/errors.js';
-import { formBody, textField, type FieldError } from '../http/form-errors.js';
+import { formBody, listField, textField, type FieldError } from '../http/form-errors.js';
 import { addFlash } from '../http/session.js';
 import { reasonMessage } from '../services/reasons.js';
 
@@ -137,11 +137,4 @@ export function backofficeEventRoutes(
       version: sent.version,
     });
   }
-}
-
-/** Repeated checkboxes: every value that is text (none: an empty list). */
-function listField(body: Record<string, unknown>, key: string): string[] {
-  const value = body[key];
-  const list = Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value];
-  return list.filter((v): v is string => typeof v === 'string');
 }

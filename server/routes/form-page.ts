@@ -14,6 +14,7 @@ import type { DocumentRow } from '../../db/repositories/documents.js';
 import type { PageFiles } from '../services/page-files.js';
 import { ALL_OPEN, type OpenedFields } from '../../workflows/form/opened.js';
 import { HttpError } from '../http/errors.js';
+import { formBody, listField } from '../http/form-errors.js';
 import { uploadedFiles } from '../http/uploads.js';
 
 /** Reads one page's fields from the body: addresses come as `key.part`, checkboxes as repeated keys. */
@@ -76,12 +77,9 @@ export function pageFiles(req: Request, definition: ServiceDefinition, page: num
 
 /** The stored documents ticked "Remove" under a file field (`<key>.remove`, one value per box). */
 function ticked(req: Request, key: string): number[] {
-  const value: unknown = (req.body as Record<string, unknown> | undefined)?.[`${key}.remove`];
-  const values = Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value];
-  return values.map((v) => {
-    const id = typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : NaN;
-    if (!Number.isSafeInteger(id)) throw new HttpError(400, 'a document to remove that is not an id');
-    return id;
+  return listField(formBody(req), `${key}.remove`).map((value) => {
+    if (!/^\d{1,15}$/.test(value)) throw new HttpError(400, 'a document to remove that is not an id');
+    return Number(value);
   });
 }
 
