@@ -29,6 +29,7 @@ export function documentRoutes(
   async function render(res: Response, problem?: { requirement: string; code: string }) {
     const { application, definition } = applicationLocals(res);
     const documents = await services.documents.list(application.id);
+    const open = changeable(res);
     const heading = res.locals.t('documents.title');
     const errors = problem
       ? [
@@ -49,7 +50,7 @@ export function documentRoutes(
       documents,
       editable: isEditable(application),
       // Answering a request for more information: only the opened documents change.
-      mayChange: (key: string) => mayChange(res, key),
+      mayChange: (key: string) => open?.has(key) ?? true,
       errors,
       backPage: Math.max(0, steps.indexOf(fileStep)),
       returnTo: fromCheck(res.req) ? 'check' : '',

@@ -11,10 +11,10 @@ import { sendPdf } from './verify.js';
 import { registerUploadPath } from '../http/upload-paths.js';
 import { uploadedFiles } from '../http/uploads.js';
 import { QUERY_FILES } from '../services/query-files.js';
-import { openedFieldsOf } from '../services/opened-fields.js';
+import { fieldsNamedFor, openedFieldsOf } from '../services/opened-fields.js';
 import { ALL_OPEN } from '../../workflows/form/opened.js';
 import { formSteps } from '../../workflows/form/form.js';
-import { persistedSnapshotOf, type ApplicationRow } from '../../db/repositories/applications.js';
+import type { ApplicationRow } from '../../db/repositories/applications.js';
 import { REFUSAL_PROBLEM } from '../services/page-files.js';
 import type { Refusal } from '../services/documents.js';
 
@@ -61,11 +61,12 @@ export async function applicantTimeline(
 function openedAnswers(definition: ServiceDefinition, application: ApplicationRow) {
   const opened = openedFieldsOf(definition, application);
   if (opened === ALL_OPEN) return null;
-  const named = (persistedSnapshotOf(application).context as { openFields: string[] }).openFields;
-  const fields = definition.fields.filter((f) => named.includes(f.key));
   const steps = formSteps(definition);
   const firstStep = Math.min(...definition.fields.filter((f) => opened.has(f.key)).map((f) => f.step));
-  return { labels: fields.map((f) => f.label), firstPage: Math.max(0, steps.indexOf(firstStep)) };
+  return {
+    labels: fieldsNamedFor(definition, application).map((f) => f.label),
+    firstPage: Math.max(0, steps.indexOf(firstStep)),
+  };
 }
 
 /** The query form's files; a file in any other field is nothing the form offered. */
