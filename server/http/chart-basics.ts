@@ -58,30 +58,46 @@ export const CHART_COLOURS = {
   series: ['#0b5394', '#8a4b00', '#146c43', '#6f42c1', '#b02a37', '#495057'],
 } as const;
 
-/** Intl formatters are costly to build (about a millisecond each): one per language and kind. */
-const formatters = new Map<string, Intl.NumberFormat>();
-function numberFormat(lang: Lang, kind: 'count' | `share${number}`): Intl.NumberFormat {
+/**
+ * Intl formatters are costly to build (about a millisecond each): one per language and kind. Each
+ * also remembers what it wrote, since a report writes the same few figures many times (every 0 of
+ * a table, the counts its charts and its tables both show) and a call to Intl costs about a
+ * microsecond; the memory is emptied when it holds more than a few thousand figures.
+ */
+const formatters = new Map<string, (value: number) => string>();
+const REMEMBERED_FIGURES = 4096;
+function numberFormat(lang: Lang, kind: 'count' | `share${number}`): (value: number) => string {
   const key = `${lang}:${kind}`;
-  let f = formatters.get(key);
-  if (!f) {
+  let format = formatters.get(key);
+  if (!format) {
     const locale = lang === 'ar' ? 'ar-BH-u-nu-latn' : 'en-GB';
-    f =
+    const intl =
       kind === 'count'
         ? new Intl.NumberFormat(locale)
         : new Intl.NumberFormat(locale, { maximumFractionDigits: Number(kind.slice(5)), useGrouping: false });
-    formatters.set(key, f);
+    const written = new Map<number, string>();
+    format = (value) => {
+      let text = written.get(value);
+      if (text === undefined) {
+        if (written.size >= REMEMBERED_FIGURES) written.clear();
+        text = intl.format(value);
+        written.set(value, text);
+      }
+      return text;
+    };
+    formatters.set(key, format);
   }
-  return f;
+  return format;
 }
 
 /** Counts with grouping, in the Western digits the rest of the portal uses in both languages. */
 export function formatCount(value: number, lang: Lang): string {
-  return numberFormat(lang, 'count').format(value);
+  return numberFormat(lang, 'count')(value);
 }
 
 /** A share (0..1) as a percentage with at most one decimal, e.g. "45.2%" (Western digits). */
 export function formatShare(value: number, lang: Lang, decimals = 1): string {
-  return `${numberFormat(lang, `share${decimals}`).format(value * 100)}%`;
+  return `${numberFormat(lang, `share${decimals}`)(value * 100)}%`;
 }
 
 /** At most `maxLines` lines of about `maxChars` characters, broken between words; "…" if cut. */

@@ -26,11 +26,18 @@ const FONT_SIZE = 13;
  */
 const GLYPH: Record<Lang, number> = { ar: 0.42, en: 0.52 };
 
+const XML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const XML_SPECIAL = /[&<>"']/;
+const XML_SPECIALS = /[&<>"']/g;
+/** Most texts (figures, month names) have nothing to escape, so they are returned as they are. */
 const escapeXml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
+  XML_SPECIAL.test(text) ? text.replace(XML_SPECIALS, (c) => XML_ENTITIES[c] ?? c) : text;
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 

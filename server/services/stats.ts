@@ -14,6 +14,16 @@ import { PUBLIC_STATUSES } from '../../workflows/types.js';
 export const REPORT_STATUSES = PUBLIC_STATUSES.filter((s) => s !== 'draft');
 export const REPORT_CHANNELS = ['web', 'counter', 'phone', 'email', 'partner'] as const;
 
+const STATUS_COLUMNS = REPORT_STATUSES.map((st) => `s_${st}`);
+const CHANNEL_COLUMNS = REPORT_CHANNELS.map((c) => `c_${c}`);
+/** The counter columns a report sums, each under its own name. */
+const SUMS = Object.fromEntries(
+  ['n', ...STATUS_COLUMNS, ...CHANNEL_COLUMNS, 'decided', 'on_time', 'with_due', ...DAY_COLUMNS].map((c) => [
+    c,
+    c,
+  ]),
+);
+
 export interface StatsQuery {
   /** Inclusive local dates (YYYY-MM-DD), Bahrain time. */
   from: string;
@@ -90,19 +100,10 @@ export function statsService(deps: { db: Knex; registry: Registry; calendar: Cal
   async function report(q: StatsQuery) {
     // One scan of the period's counter rows (per month, slice or day, municipality and service),
     // summed per service and month.
-    const sums = [
-      'n',
-      ...REPORT_STATUSES.map((st) => `s_${st}`),
-      ...REPORT_CHANNELS.map((c) => `c_${c}`),
-      'decided',
-      'on_time',
-      'with_due',
-      ...DAY_COLUMNS,
-    ];
     const rows = (await counters('stats_daily', q)
       .groupBy('service_slug', db.raw('substr(day, 1, 7)'))
       .select('service_slug', db.raw('substr(day, 1, 7) as month'))
-      .sum(Object.fromEntries(sums.map((c) => [c, c])))) as unknown as ({
+      .sum(SUMS)) as unknown as ({
       service_slug: string;
       month: string;
     } & Record<string, number | string>)[];
@@ -112,35 +113,45 @@ export function statsService(deps: { db: Knex; registry: Registry; calendar: Cal
     const byStatus: Record<string, number> = Object.fromEntries(REPORT_STATUSES.map((st) => [st, 0]));
     interface Totals {
       count: number;
-      counts: Record<string, number>;
+      /** Per status, in the order of REPORT_STATUSES. */
+      counts: number[];
       days: number[];
       onTime: number;
       withDue: number;
     }
     const perService = new Map<string, Totals>();
+    const channelSums = REPORT_CHANNELS.map(() => 0);
+    const statusSums = REPORT_STATUSES.map(() => 0);
+    // A row has some 80 sums (PostgreSQL sends them as text): read by column names made once, in
+    // plain loops, since this runs for every row of every report.
     for (const r of rows) {
       const n = Number(r.n);
       if (n === 0) continue;
       byMonth.set(r.month, (byMonth.get(r.month) ?? 0) + n);
-      for (const c of REPORT_CHANNELS) byChannel[c]! += Number(r[`c_${c}`]);
-      const entry: Totals = perService.get(r.service_slug) ?? {
-        count: 0,
-        counts: Object.fromEntries(REPORT_STATUSES.map((st) => [st, 0])),
-        days: DAY_COLUMNS.map(() => 0),
-        onTime: 0,
-        withDue: 0,
-      };
-      entry.count += n;
-      for (const st of REPORT_STATUSES) {
-        const k = Number(r[`s_${st}`]);
-        entry.counts[st]! += k;
-        byStatus[st]! += k;
+      for (let i = 0; i < CHANNEL_COLUMNS.length; i++) channelSums[i]! += Number(r[CHANNEL_COLUMNS[i]!]);
+      let entry = perService.get(r.service_slug);
+      if (!entry) {
+        entry = {
+          count: 0,
+          counts: REPORT_STATUSES.map(() => 0),
+          days: DAY_COLUMNS.map(() => 0),
+          onTime: 0,
+          withDue: 0,
+        };
+        perService.set(r.service_slug, entry);
       }
-      DAY_COLUMNS.forEach((c, d) => (entry.days[d]! += Number(r[c])));
+      entry.count += n;
+      for (let i = 0; i < STATUS_COLUMNS.length; i++) {
+        const k = Number(r[STATUS_COLUMNS[i]!]);
+        entry.counts[i]! += k;
+        statusSums[i]! += k;
+      }
+      for (let d = 0; d < DAY_COLUMNS.length; d++) entry.days[d]! += Number(r[DAY_COLUMNS[d]!]);
       entry.onTime += Number(r.on_time);
       entry.withDue += Number(r.with_due);
-      perService.set(r.service_slug, entry);
     }
+    REPORT_CHANNELS.forEach((c, i) => (byChannel[c] = channelSums[i]!));
+    REPORT_STATUSES.forEach((st, i) => (byStatus[st] = statusSums[i]!));
     const total = [...perService.values()].reduce((sum, e) => sum + e.count, 0);
 
     const services: ServiceStats[] = [...perService.entries()].map(([slug, e]) => {
@@ -152,7 +163,7 @@ export function statsService(deps: { db: Knex; registry: Registry; calendar: Cal
         name: definition?.name ?? { ar: slug, en: slug },
         count: e.count,
         share: total ? e.count / total : 0,
-        byStatus: e.counts,
+        byStatus: Object.fromEntries(REPORT_STATUSES.map((st, i) => [st, e.counts[i]!])),
         decided,
         medianDays: percentileOfHistogram(histogram, 0.5),
         p90Days: percentileOfHistogram(histogram, 0.9),

@@ -74,6 +74,22 @@ describe('Report charts as inline SVG', () => {
       expect(formatCount(1234567, 'ar')).not.to.match(/[\u0660-\u0669\u06f0-\u06f9]/);
     });
 
+    it('when more figures are written than the formatters remember, then each is still written as Intl writes it', () => {
+      // The remembered figures are dropped past a few thousand; a figure written before and after
+      // that, and every one between, must read the same.
+      const count = new Intl.NumberFormat('en-GB');
+      const share = new Intl.NumberFormat('ar-BH-u-nu-latn', {
+        maximumFractionDigits: 1,
+        useGrouping: false,
+      });
+      expect(formatCount(12345, 'en')).to.equal('12,345');
+      for (let n = 0; n < 10_000; n += 1) {
+        expect(formatCount(n * 7, 'en')).to.equal(count.format(n * 7));
+        expect(formatShare(n / 10_000, 'ar')).to.equal(`${share.format((n / 10_000) * 100)}%`);
+      }
+      expect(formatCount(12345, 'en')).to.equal('12,345');
+    });
+
     it('when ticks are chosen, then they are round steps from zero up to at least the largest value', () => {
       expect(niceTicks(40, 4, true)).to.deep.equal([0, 10, 20, 30, 40]);
       expect(niceTicks(87, 4, true)).to.deep.equal([0, 25, 50, 75, 100]);
