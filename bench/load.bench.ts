@@ -11,8 +11,8 @@
  * floor in turn. The decision takes each submitted application once: every other one is the
  * floor's, which replays the portal's writes on it (decision 0016); the rows both sides left are
  * printed after it.
- * Requests/s, p50/p99 latency and the largest RSS of any serving process are recorded, with the
- * load averages. Results: a table on stdout and JSON under RESULTS_DIR (default /tmp/load-bench).
+ * Requests/s, p50/p99 latency, the CPU per request of the target's processes and of PostgreSQL's,
+ * and the largest RSS of any serving process are recorded, with the load averages. Results: a table on stdout and JSON under RESULTS_DIR (default /tmp/load-bench).
  *
  * The portal and the floor run compiled (tsc -p tsconfig.bench.json into .bench-build/, as
  * production runs dist/), not through tsx, whose compiled sources and source maps stay in memory
@@ -24,18 +24,25 @@
  * Needs: PostgreSQL on 127.0.0.1:5432 with portal_bench_load_100000 and
  * portal_bench_queue_1000000, the SQLite files named in SOURCES below, clamd on 127.0.0.1:3310.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import type { Knex } from 'knex';
 import { createDb } from '../db/connection.js';
-import { compileTargets, servingRss, startServer, target, type Server } from './support/load-servers.js';
+import {
+  compileTargets,
+  postgresCpuMs,
+  servingCpuMs,
+  servingRss,
+  startServer,
+  target,
+  type Server,
+} from './support/load-servers.js';
+import { runLine, table, type Measured, type MeasuredRow, type Row } from './support/load-report.js';
 import { fixtures, stepRequest, type Endpoint } from './support/load-fixtures.js';
-import type { CapturedQuery } from './load-target.js';
+import { eventTarget, record, rowsPerDecision, slug } from './support/load-recording.js';
 import type { FloorStep } from './load-floor-target.js';
-import { applicationRow, knexSql, type ApplicationKey } from './support/floor-replay.js';
 
 const SIZES = (process.env.SIZES ?? '100000,1000000').split(',').map(Number);
 const SETUPS = (process.env.SETUPS ?? 'sqlite-1,pg-1,pg-2').split(',');
@@ -51,138 +58,7 @@ const SOURCES: Record<string, { sqlite: string; pg: string }> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Recording the floor's plan
-
-function nextMessage(child: ChildProcess): Promise<{ queries: CapturedQuery[] }> {
-  return new Promise((resolve) => {
-    const on = (m: { type?: string; queries?: CapturedQuery[] }) => {
-      if (m.type !== 'captured') return;
-      child.off('message', on);
-      resolve({ queries: m.queries ?? [] });
-    };
-    child.on('message', on);
-  });
-}
-
-const skipped = new Set<string>();
-
-/** The application a workflow event's path names ("/backoffice/applications/7/events/…"). */
-const eventTarget = (p: string): number | undefined => {
-  const m = /\/applications\/(\d+)\/events\//.exec(p);
-  return m ? Number(m[1]) : undefined;
-};
-
-async function record(
-  server: Server,
-  endpoints: Endpoint[],
-  databaseUrl: string,
-): Promise<Record<string, FloorStep>> {
-  const plan: Record<string, FloorStep> = {};
-  for (const endpoint of endpoints) {
-    const context: Record<string, string> = {};
-    for (const [s, step] of endpoint.steps.entries()) {
-      const req = stepRequest(step, context);
-      // A workflow event's writes are replayed by the floor on applications of its own (decision
-      // 0016): the sample's row as it was before the event tells what to put in their place.
-      const target = eventTarget(req.path);
-      const sample = target === undefined ? undefined : await applicationKey(databaseUrl, target);
-      const captured = nextMessage(server.child);
-      server.child.send({ type: 'capture-start' });
-      const res = await fetch(new URL(req.path, server.base), {
-        method: req.method,
-        headers: req.headers,
-        body: typeof req.body === 'string' || req.body === undefined ? req.body : new Uint8Array(req.body),
-        redirect: 'manual',
-      });
-      const text = await res.text();
-      await new Promise((r) => setTimeout(r, 50)); // a session touch after the answer is part of it
-      server.child.send({ type: 'capture-stop' });
-      const { queries } = await captured;
-      if (step.keepDraft)
-        context.draft = /\/applications\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
-      const reads = queries.filter((q) => /^\s*(select|with)\b/i.test(q.sql));
-      const writes = queries.filter((q) => /^\s*(insert|update|delete)\b/i.test(q.sql));
-      plan[`${slug(endpoint.name)}-${s}`] = {
-        reads: reads.map((q) => ({ sql: knexSql(q.sql), bindings: q.bindings })),
-        writes: writes.map((q) => JSON.stringify(q.bindings).length),
-        ...(sample
-          ? { replay: { sample, writes: writes.map((q) => ({ sql: knexSql(q.sql), bindings: q.bindings })) } }
-          : {}),
-        upload: req.headers['content-type']?.startsWith('multipart/') ?? false,
-        status: res.status,
-        location: res.headers.get('location') ?? undefined,
-        bodyBytes: Buffer.byteLength(text),
-      };
-      console.log(
-        `  ${endpoint.name} step ${s}: ${req.method} ${req.path} → ${res.status}, ${reads.length} reads, ${writes.length} writes, ${Buffer.byteLength(text)} bytes`,
-      );
-      if (res.status >= 400) {
-        // Not measured: a failing endpoint would only measure its error page.
-        console.log(
-          `  ${endpoint.name}: SKIPPED, the portal answered ${res.status} (its error is logged above)`,
-        );
-        skipped.add(endpoint.name);
-        break;
-      }
-    }
-  }
-  return plan;
-}
-
-const slug = (name: string) => name.replace(/\s+/g, '-');
-
-/**
- * What the decisions left, per application taken, on each side: the check that the floor wrote
- * the same rows as the portal (decision 0016).
- */
-async function rowsPerDecision(
-  databaseUrl: string,
-  taken: { portal: number[]; floor: number[] },
-): Promise<string> {
-  const db = createDb(databaseUrl);
-  try {
-    const side = async (name: string, ids: number[]) => {
-      if (ids.length === 0) return `${name}: none`;
-      const count = async (query: Knex.QueryBuilder) =>
-        (Number((await query.count<{ n: number | string }[]>({ n: '*' }))[0]?.n ?? 0) / ids.length).toFixed(
-          2,
-        );
-      return [
-        `${name} ${ids.length} applications`,
-        `in review ${await count(db('applications').whereIn('id', ids).where({ status: 'in_review' }))}`,
-        `audit ${await count(db('application_events').whereIn('application_id', ids).where({ event: 'START_REVIEW' }))}`,
-        `outbox ${await count(db('outbox').whereIn('application_id', ids).where('payload', 'like', '%review_started%'))}`,
-      ].join(', ');
-    };
-    return `${await side('portal', taken.portal)}; ${await side('floor', taken.floor)}`;
-  } finally {
-    await db.destroy();
-  }
-}
-
-async function applicationKey(databaseUrl: string, id: number): Promise<ApplicationKey> {
-  const db = createDb(databaseUrl);
-  try {
-    // The row as the floor reads it (select *), turned into a key the same way.
-    const key = applicationRow(await db('applications').where({ id }).select('*'), id);
-    if (!key) throw new Error(`application ${id} is not in the database`);
-    return key;
-  } finally {
-    await db.destroy();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Load
-
-interface Measured {
-  rps: number;
-  p50: number;
-  p99: number;
-  ok: number;
-  errors: number;
-  rssMb: number[];
-}
 
 async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise<Measured> {
   const rssSamples: number[][] = [];
@@ -229,6 +105,8 @@ async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise
       timeout: 30,
     });
   }
+  const cpuBefore = servingCpuMs(server);
+  const dbBefore = postgresCpuMs();
   const result = await autocannon({
     url: server.base.toString(),
     connections: CONNECTIONS,
@@ -238,6 +116,8 @@ async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise
     requests: requests as autocannon.Request[],
     timeout: 30,
   });
+  const cpuMs = servingCpuMs(server) - cpuBefore;
+  const dbCpuMs = postgresCpuMs() - dbBefore;
   clearInterval(sampler);
   rssSamples.push(servingRss(server));
   const width = Math.max(...rssSamples.map((r) => r.length));
@@ -254,22 +134,13 @@ async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise
     ok: result['2xx'] + result['3xx'],
     errors: bad,
     rssMb,
+    cpuMsPerRequest: cpuMs / Math.max(1, result['2xx'] + result['3xx']),
+    dbCpuMsPerRequest: dbCpuMs / Math.max(1, result['2xx'] + result['3xx']),
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Main
-
-interface MeasuredRow {
-  size: number;
-  setup: string;
-  endpoint: string;
-  portal: Measured;
-  floor: Measured;
-  load: [number, number];
-}
-
-type Row = MeasuredRow | { size: number; setup: string; endpoint: string; skipped: true };
 
 async function copyDatabase(
   kind: 'sqlite' | 'pg',
@@ -318,7 +189,6 @@ async function main(): Promise<void> {
       const kind = setup.startsWith('sqlite') ? 'sqlite' : 'pg';
       const processes = setup.split('-')[1] ?? '1';
       const dir = fs.mkdtempSync(path.join(RESULTS_DIR, `run-${setup}-${size}-`));
-      skipped.clear();
       console.log(`\n${setup} ${size.toLocaleString('en')}: copying the database…`);
       const database = await copyDatabase(kind, size, dir);
       try {
@@ -337,11 +207,12 @@ async function main(): Promise<void> {
           dir,
         );
         let plan: Record<string, FloorStep>;
+        let skipped: Set<string>;
         let endpoints: Endpoint[];
         let decided: () => { portal: number[]; floor: number[] };
         try {
           ({ endpoints, decided } = await fixtures(recorder.base, database.url));
-          plan = await record(recorder, endpoints, database.url);
+          ({ plan, skipped } = await record(recorder, endpoints, database.url));
         } finally {
           await recorder.stop();
         }
@@ -385,12 +256,7 @@ async function main(): Promise<void> {
               load: [before[0], loadAvg()[0]],
             };
             rows.push(row);
-            console.log(
-              `  ${setup.padEnd(8)} ${endpoint.name.padEnd(16)} portal ${row.portal.rps.toFixed(1).padStart(7)} req/s p50 ${row.portal.p50} p99 ${row.portal.p99} ms` +
-                ` | floor ${row.floor.rps.toFixed(1).padStart(7)} req/s p50 ${row.floor.p50} p99 ${row.floor.p99} ms` +
-                ` | ratio ${(row.portal.rps / row.floor.rps).toFixed(2)} | RSS ${row.portal.rssMb.map((r) => r.toFixed(0)).join('/')} MB` +
-                ` | errors ${row.portal.errors}/${row.floor.errors} | load ${row.load.map((l) => l.toFixed(1)).join('→')}`,
-            );
+            console.log(runLine(row));
             if (endpoint.amount)
               console.log(`    rows per decision: ${await rowsPerDecision(database.url, decided())}`);
             fs.writeFileSync(
@@ -409,25 +275,6 @@ async function main(): Promise<void> {
     }
   }
   console.log('\n' + table(rows));
-}
-
-function table(rows: Row[]): string {
-  const lines = [
-    '| size | set-up | endpoint | portal req/s | p50 / p99 ms | floor req/s | p50 / p99 ms | portal/floor | RSS MB per process | errors | load 1-min |',
-    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|',
-  ];
-  for (const r of rows) {
-    if ('skipped' in r) {
-      lines.push(
-        `| ${r.size.toLocaleString('en')} | ${r.setup} | ${r.endpoint} | not measured: the portal answered with an error | | | | | | | |`,
-      );
-      continue;
-    }
-    lines.push(
-      `| ${r.size.toLocaleString('en')} | ${r.setup} | ${r.endpoint} | ${r.portal.rps.toFixed(1)} | ${r.portal.p50} / ${r.portal.p99} | ${r.floor.rps.toFixed(1)} | ${r.floor.p50} / ${r.floor.p99} | ${(r.portal.rps / r.floor.rps).toFixed(2)} | ${r.portal.rssMb.map((x) => x.toFixed(0)).join(' / ')} | ${r.portal.errors} | ${r.load.map((l) => l.toFixed(1)).join(' → ')} |`,
-    );
-  }
-  return lines.join('\n');
 }
 
 main().then(

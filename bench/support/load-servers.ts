@@ -109,3 +109,36 @@ export function servingRss(server: Server): number[] {
   const kids = childrenOf(server.child.pid!);
   return (kids.length > 0 ? kids : [server.child.pid!]).map(rssMb);
 }
+
+/** Clock ticks a second in /proc's CPU times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU of one process so far, in milliseconds (0 if it is gone). */
+function cpuMsOf(pid: number): number {
+  try {
+    // The fields after the command name, whose parentheses may hold spaces: utime is the 12th, stime the 13th.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU used so far by a target: its process and its workers (ms). */
+export function servingCpuMs(server: Server): number {
+  return [server.child.pid!, ...childrenOf(server.child.pid!)].reduce((ms, pid) => ms + cpuMsOf(pid), 0);
+}
+
+/** CPU used so far by every PostgreSQL server process on the machine (ms): the database's share. */
+export function postgresCpuMs(): number {
+  let ms = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') ms += cpuMsOf(Number(entry));
+    } catch {
+      // gone since the directory was read
+    }
+  }
+  return ms;
+}
