@@ -1,6 +1,6 @@
 import path from 'node:path';
-import ejs from 'ejs';
 import { viewsDir } from '../paths.js';
+import { templateRenderer } from './templates.js';
 
 type Callback = (err: Error | null, html?: string) => void;
 
@@ -13,18 +13,33 @@ const layoutFile = path.join(viewsDir, 'layout.ejs');
  * they are fetched only when a layout is rendered, so requests that redirect never pay for them.
  */
 export function layoutEngine(production: boolean) {
-  // Includes are written from the views directory ('/partials/input'): no file look-up per include.
-  const options = { cache: production, async: false, root: viewsDir };
+  // Templates compiled without `with`, includes written from the views directory (templates.ts).
+  const render = templateRenderer(viewsDir, production);
   return (file: string, options_: object, callback: Callback): void => {
     const locals = options_ as Record<string, unknown>;
-    ejs.renderFile(file, locals, options, (err, body) => {
-      if (err) return callback(err);
-      if (locals.layout === false) return callback(null, body);
-      resolveLazy(locals.lazy).then(
-        (values) => ejs.renderFile(layoutFile, { ...locals, ...values, body }, options, callback),
-        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
-      );
-    });
+    let body: string;
+    try {
+      body = render(file, locals);
+    } catch (err) {
+      return callback(err instanceof Error ? err : new Error(String(err)));
+    }
+    if (locals.layout === false) return callback(null, body);
+    resolveLazy(locals.lazy).then(
+      (values) => {
+        let html: string;
+        try {
+          // The page's values, under the lazy ones and the body (no copy of every value).
+          html = render(
+            layoutFile,
+            Object.assign(Object.create(locals) as Record<string, unknown>, values, { body }),
+          );
+        } catch (err) {
+          return callback(err instanceof Error ? err : new Error(String(err)));
+        }
+        callback(null, html);
+      },
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    );
   };
 }
 
