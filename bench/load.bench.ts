@@ -60,7 +60,12 @@ const SOURCES: Record<string, { sqlite: string; pg: string }> = {
 // ---------------------------------------------------------------------------------------------
 // Load
 
-async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise<Measured> {
+async function load(
+  server: Server,
+  endpoint: Endpoint,
+  floor: boolean,
+  onPostgres: boolean,
+): Promise<Measured> {
   const rssSamples: number[][] = [];
   const sampler = setInterval(() => rssSamples.push(servingRss(server)), 1000);
   const requests = endpoint.steps.map((step, s) => ({
@@ -106,7 +111,9 @@ async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise
     });
   }
   const cpuBefore = servingCpuMs(server);
-  const dbBefore = postgresCpuMs();
+  // PostgreSQL's share only where the target uses it (on SQLite its idle processes would add noise).
+  const dbCpu = () => (onPostgres ? postgresCpuMs() : 0);
+  const dbBefore = dbCpu();
   const result = await autocannon({
     url: server.base.toString(),
     connections: CONNECTIONS,
@@ -117,7 +124,7 @@ async function load(server: Server, endpoint: Endpoint, floor: boolean): Promise
     timeout: 30,
   });
   const cpuMs = servingCpuMs(server) - cpuBefore;
-  const dbCpuMs = postgresCpuMs() - dbBefore;
+  const dbCpuMs = dbCpu() - dbBefore;
   clearInterval(sampler);
   rssSamples.push(servingRss(server));
   const width = Math.max(...rssSamples.map((r) => r.length));
@@ -246,6 +253,7 @@ async function main(): Promise<void> {
                 isFloor ? floor : portal,
                 endpoint,
                 isFloor,
+                kind === 'pg',
               );
             const row: MeasuredRow = {
               size,
