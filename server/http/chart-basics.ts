@@ -77,6 +77,8 @@ function numberFormat(lang: Lang, kind: 'count' | `share${number}`): (value: num
         : new Intl.NumberFormat(locale, { maximumFractionDigits: Number(kind.slice(5)), useGrouping: false });
     const written = new Map<number, string>();
     format = (value) => {
+      // A Map takes -0 for 0, which Intl writes differently ("-0"): it is not remembered.
+      if (Object.is(value, -0)) return intl.format(value);
       let text = written.get(value);
       if (text === undefined) {
         if (written.size >= REMEMBERED_FIGURES) written.clear();

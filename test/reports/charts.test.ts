@@ -88,6 +88,12 @@ describe('Report charts as inline SVG', () => {
         expect(formatShare(n / 10_000, 'ar')).to.equal(`${share.format((n / 10_000) * 100)}%`);
       }
       expect(formatCount(12345, 'en')).to.equal('12,345');
+      // 0 and -0 are one key of a Map, but Intl writes them apart.
+      expect([formatCount(-0, 'en'), formatCount(0, 'en'), formatCount(-0, 'en')]).to.deep.equal([
+        count.format(-0),
+        '0',
+        count.format(-0),
+      ]);
     });
 
     it('when ticks are chosen, then they are round steps from zero up to at least the largest value', () => {
