@@ -118,6 +118,31 @@ describe(`Demo data on a fresh install (${dbLabel})`, function () {
     if (relatedPermit !== undefined) expect(relatedPermit).to.match(/\d/);
   });
 
+  it('when a demo application’s timeline is read, then it has every event that brought it to its status, by whom and with the rejection’s reason', async () => {
+    const timeline = async (status: string) => {
+      const { id } = await db('applications').where({ status }).orderBy('id').first<{ id: number }>('id');
+      return services.applications.events(Number(id));
+    };
+    const accepted = await timeline('accepted');
+    expect(accepted.map((e) => e.event)).to.include.members(['SUBMIT', 'START_REVIEW', 'ACCEPT']);
+    expect(accepted.at(-1)).to.include({ to_status: 'accepted', actor_role: 'reviewer' });
+    const rejected = await timeline('rejected');
+    const rejection = rejected.find((e) => e.event === 'REJECT');
+    expect(rejection).to.include({ from_state: 'under_review', to_status: 'rejected' });
+    expect(rejection?.comment).to.be.a('string').that.is.not.empty;
+    // In time order, each event starting where the one before it ended.
+    for (const events of [accepted, rejected]) {
+      for (let i = 1; i < events.length; i++) {
+        expect(new Date(events[i]!.created_at as string).getTime()).to.be.at.least(
+          new Date(events[i - 1]!.created_at as string).getTime(),
+        );
+        expect(events[i]!.from_status).to.equal(events[i - 1]!.to_status);
+      }
+    }
+    const inReview = await timeline('in_review');
+    expect(inReview.map((e) => e.event)).to.include('START_REVIEW');
+  });
+
   it('when the portal starts again on a database with applications, then no more demo data is added', async () => {
     const period = services.stats.defaultPeriod();
     const again = await seedDemoApplications({

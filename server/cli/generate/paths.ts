@@ -79,8 +79,13 @@ export interface PathEvent {
 
 export interface Step {
   type: string;
+  fromState: string;
+  toState: string;
   fromStatus: string;
   toStatus: string;
+  /** The audit row's message and other inputs (JSON), as apply-event.ts writes them. */
+  comment: string | null;
+  payload: string | null;
   sla: SlaState;
   final: boolean;
   /** The snapshot holds an SLA due time after this step. */
@@ -217,8 +222,12 @@ export class WorkflowPaths {
           ...current.steps,
           {
             type: e.type,
+            fromState: plan.from,
+            toState: plan.to,
             fromStatus: plan.fromStatus,
             toStatus: plan.toStatus,
+            comment: plan.comment ?? null,
+            payload: payloadOf(event),
             sla: plan.sla,
             final: plan.final,
             slaDue: Boolean(clock?.deadlines.sla),
@@ -233,6 +242,12 @@ export class WorkflowPaths {
     }
     return current;
   }
+}
+
+/** An event's inputs besides its type and message, as the audit row keeps them. */
+function payloadOf(event: Record<string, unknown>): string | null {
+  const { type: _type, comment: _comment, ...rest } = event;
+  return Object.keys(rest).length > 0 ? JSON.stringify(rest) : null;
 }
 
 export const label = (e: PathEvent) => (e.department ? `${e.type}:${e.department}` : e.type);

@@ -17,7 +17,7 @@ import {
 } from './shape.js';
 import { Weighted, int, pick, rngFrom, shuffle } from './random.js';
 import type { Population } from './people.js';
-import { DECIDED, JsonTemplate, SENTINEL, WAITING, WorkflowPaths, slotify } from './paths.js';
+import { ACTOR_OF, DECIDED, JsonTemplate, SENTINEL, WAITING, WorkflowPaths, slotify } from './paths.js';
 import { formValues, inspectionAt, outcomeOf, reviewerFor } from './answers.js';
 import type { ServiceInfo } from './timeline.js';
 import { WEB_HOURS, WorkingDays, dayWeights, planTimeline } from './timeline.js';
@@ -213,11 +213,32 @@ export async function writeApplications(
         3 + happened.length + (reviewer ? 1 : 0), queued,
         slaRunning && current.due !== null ? current.due : QUEUE_NO_DUE, dateOrNull(waitingSince), waitedMs,
       ]);
-      // prettier-ignore
-      audit.push([
-        id, clerk?.id ?? applicant.id, clerk ? 'counter' : 'applicant', 'SUBMIT', 'draft', 'submitted',
-        'draft', 'submitted', null, null, new Date(submittedAt),
-      ]);
+      // The audit trail the engine would have written, one row per event, so that timelines read
+      // as they would (who did what, the rejection's reason); an escalation changes no status.
+      let stepIndex = 0;
+      for (const e of happened) {
+        const actor = ACTOR_OF[e.type]!;
+        const step = e.type === 'SLA_ESCALATE' ? undefined : template.steps[stepIndex++]!;
+        const before = template.steps[stepIndex - 1]!;
+        const actorId =
+          e.type === 'SUBMIT'
+            ? (clerk?.id ?? applicant.id)
+            : actor.who === 'applicant'
+              ? applicant.id
+              : actor.who === 'reviewer'
+                ? (reviewer?.id ?? null)
+                : actor.who === 'supervisor'
+                  ? supervisor.id
+                  : actor.who === 'counter'
+                    ? (clerk?.id ?? null)
+                    : null;
+        // prettier-ignore
+        audit.push(step
+          ? [id, actorId, e.type === 'SUBMIT' && clerk ? 'counter' : actor.role, e.type, step.fromState, step.toState,
+              step.fromStatus, step.toStatus, step.comment, step.payload, new Date(e.at)]
+          : [id, null, actor.role, e.type, before.toState, before.toState, before.toStatus, before.toStatus,
+              null, null, new Date(e.at)]);
+      }
       // Deadlines still armed: the SLA while it is not yet due, the query window while it is open.
       if (slaRunning && current.due !== null && current.due > now) {
         const armed = steps.findLast((e) => e.type === 'SUBMIT' || e.type === 'RESUBMIT')!;
