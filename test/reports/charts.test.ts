@@ -3,50 +3,14 @@ import {
   barChart,
   columnChart,
   formatCount,
-  formatShare,
-  niceTicks,
   shareChart,
-  wrapLabel,
   type Bar,
   type ChartFrame,
 } from '../../server/http/charts.js';
 import { monthsBetween, reportCharts } from '../../server/http/report-charts.js';
 import type { StatsReport } from '../../server/services/stats.js';
 import type { Lang } from '../../server/i18n.js';
-
-interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  fill: string;
-}
-
-/** The rectangles of a drawing, in document order. */
-function rects(svg: string): Rect[] {
-  return [
-    ...svg.matchAll(/<rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.]+)" height="([\d.]+)" fill="([^"]+)"/g),
-  ].map((m) => ({
-    x: Number(m[1]),
-    y: Number(m[2]),
-    width: Number(m[3]),
-    height: Number(m[4]),
-    fill: m[5]!,
-  }));
-}
-
-/** The texts of a drawing with where they stand, in document order. */
-function texts(svg: string): { x: number; anchor: string; content: string }[] {
-  return [
-    ...svg.matchAll(/<text x="([\d.-]+)" y="[\d.-]+"( text-anchor="(\w+)")?[^>]*>([^<]*)<\/text>/g),
-  ].map((m) => ({
-    x: Number(m[1]),
-    anchor: m[3] ?? 'start',
-    content: m[4]!,
-  }));
-}
-
-const viewBoxWidth = (svg: string) => Number(/viewBox="0 0 ([\d.]+) /.exec(svg)![1]);
+import { rects, texts, viewBoxWidth } from '../support/svg.js';
 
 const frame = (lang: Lang, extra: Partial<ChartFrame> = {}): ChartFrame => ({
   id: 'chart-test',
@@ -65,77 +29,6 @@ const bars = (values: (number | null)[]): Bar[] =>
   }));
 
 describe('Report charts as inline SVG', () => {
-  describe('numbers', () => {
-    it('when counts and shares are written in Arabic, then they use the Western digits the rest of the portal uses', () => {
-      expect(formatCount(1751, 'ar')).to.equal('1,751');
-      expect(formatCount(4028, 'en')).to.equal('4,028');
-      expect(formatShare(0.4523, 'ar')).to.equal('45.2%');
-      expect(formatShare(0.5, 'en', 0)).to.equal('50%');
-      expect(formatCount(1234567, 'ar')).not.to.match(/[\u0660-\u0669\u06f0-\u06f9]/);
-    });
-
-    it('when more figures are written than the formatters remember, then each is still written as Intl writes it', () => {
-      // The remembered figures are dropped past a few thousand; a figure written before and after
-      // that, and every one between, must read the same.
-      const count = new Intl.NumberFormat('en-GB');
-      const share = new Intl.NumberFormat('ar-BH-u-nu-latn', {
-        maximumFractionDigits: 1,
-        useGrouping: false,
-      });
-      expect(formatCount(12345, 'en')).to.equal('12,345');
-      for (let n = 0; n < 10_000; n += 1) {
-        expect(formatCount(n * 7, 'en')).to.equal(count.format(n * 7));
-        expect(formatShare(n / 10_000, 'ar')).to.equal(`${share.format((n / 10_000) * 100)}%`);
-      }
-      expect(formatCount(12345, 'en')).to.equal('12,345');
-      // 0 and -0 are one key of a Map, but Intl writes them apart.
-      expect([formatCount(-0, 'en'), formatCount(0, 'en'), formatCount(-0, 'en')]).to.deep.equal([
-        count.format(-0),
-        '0',
-        count.format(-0),
-      ]);
-    });
-
-    it('when ticks are chosen, then they are round steps from zero up to at least the largest value', () => {
-      expect(niceTicks(40, 4, true)).to.deep.equal([0, 10, 20, 30, 40]);
-      expect(niceTicks(87, 4, true)).to.deep.equal([0, 25, 50, 75, 100]);
-      expect(niceTicks(3, 4, true)).to.deep.equal([0, 1, 2, 3]);
-      expect(niceTicks(1, 4, true)).to.deep.equal([0, 1]);
-      expect(niceTicks(9, 4, true)).to.deep.equal([0, 5, 10]);
-      expect(niceTicks(1)).to.deep.equal([0, 0.25, 0.5, 0.75, 1]);
-      expect(niceTicks(0)).to.deep.equal([0]);
-    });
-  });
-
-  describe('labels', () => {
-    it('when a label fits, then it stays on one line', () => {
-      expect(wrapLabel('Excavation permit', 20)).to.deep.equal({
-        lines: ['Excavation permit'],
-        truncated: false,
-      });
-    });
-
-    it('when a label is long, then it breaks between words onto a second line', () => {
-      expect(wrapLabel('Building completion certificate', 20)).to.deep.equal({
-        lines: ['Building completion', 'certificate'],
-        truncated: false,
-      });
-    });
-
-    it('when a label needs more than two lines, then the second ends with an ellipsis', () => {
-      const wrapped = wrapLabel('Municipal approval for a commercial registration of a shop', 16);
-      expect(wrapped.truncated).to.equal(true);
-      expect(wrapped.lines).to.have.length(2);
-      expect(wrapped.lines[1]).to.match(/…$/);
-      for (const line of wrapped.lines) expect(line.length).to.be.at.most(16);
-    });
-
-    it('when one word is longer than a line, then it is cut rather than overflowing', () => {
-      const wrapped = wrapLabel('Abcdefghijklmnopqrstuvwxyz', 10);
-      for (const line of wrapped.lines) expect(line.length).to.be.at.most(10);
-    });
-  });
-
   describe('bars', () => {
     it('when a chart is drawn, then it is a named image pointing at its table, with no style attribute or script', () => {
       const svg = barChart({ ...frame('en'), bars: bars([5, 3]), tickText: String });
