@@ -215,23 +215,20 @@ export async function writeApplications(
       ]);
       // The audit trail the engine would have written, one row per event, so that timelines read
       // as they would (who did what, the rejection's reason); an escalation changes no status.
+      const actors = {
+        applicant: applicant.id,
+        reviewer: reviewer?.id ?? null,
+        supervisor: supervisor.id,
+        counter: clerk?.id ?? null,
+      };
       let stepIndex = 0;
       for (const e of happened) {
         const actor = ACTOR_OF[e.type]!;
         const step = e.type === 'SLA_ESCALATE' ? undefined : template.steps[stepIndex++]!;
         const before = template.steps[stepIndex - 1]!;
+        // A submission at the counter is the clerk's.
         const actorId =
-          e.type === 'SUBMIT'
-            ? (clerk?.id ?? applicant.id)
-            : actor.who === 'applicant'
-              ? applicant.id
-              : actor.who === 'reviewer'
-                ? (reviewer?.id ?? null)
-                : actor.who === 'supervisor'
-                  ? supervisor.id
-                  : actor.who === 'counter'
-                    ? (clerk?.id ?? null)
-                    : null;
+          e.type === 'SUBMIT' ? (clerk?.id ?? applicant.id) : actor.who ? actors[actor.who] : null;
         // prettier-ignore
         audit.push(step
           ? [id, actorId, e.type === 'SUBMIT' && clerk ? 'counter' : actor.role, e.type, step.fromState, step.toState,
