@@ -11,10 +11,9 @@ import {
   watchConsoleErrors,
   type BrowserContext,
 } from '../support/browser.js';
-import { PDF, fakeExecutable, requireClamd } from '../support/clamav.js';
+import { fakeExecutable, requireClamd } from '../support/clamav.js';
 import { VALID_PASSWORD } from '../support/http.js';
-import { validRawAnswer } from '../support/answers.js';
-import { fieldsOfStep, formSteps } from '../../workflows/form/form.js';
+import { completedThroughServices } from '../support/applications.js';
 import { translator, type Lang } from '../../server/i18n.js';
 import type { ServiceDefinition } from '../../workflows/types.js';
 import type { ApplicationRow } from '../../db/repositories/applications.js';
@@ -40,35 +39,7 @@ describe('The applicant pages the journey does not reach, in a real browser', ()
   let executable: string;
 
   /** A complete application for the residence certificate, submitted through the services. */
-  async function submittedApplication(): Promise<ApplicationRow> {
-    const { forms, documents, applications } = b.ctx.services;
-    const start = await forms.start(definition, user);
-    for (const requirement of definition.guide.documents.filter((d) => d.required)) {
-      const accepted = await documents.accept({
-        applicationId: start.id,
-        requirement,
-        files: [{ originalName: `${requirement.key}.pdf`, buffer: PDF }],
-        existingCount: 0,
-        uploadedBy: user.id,
-      });
-      expect(accepted.ok, requirement.key).to.equal(true);
-    }
-    const steps = formSteps(definition);
-    for (let index = 0; index < steps.length; index++) {
-      const current = (await applications.findById(start.id))!;
-      const values = Object.fromEntries(
-        fieldsOfStep(definition, steps[index]!).map((f) => [f.key, validRawAnswer(f)]),
-      );
-      const saved = await forms.savePage(current, index, values);
-      expect(saved.ok, `page ${index}: ${JSON.stringify(saved)}`).to.equal(true);
-    }
-    const result = await forms.submit((await applications.findById(start.id))!, {
-      role: 'applicant',
-      userId: user.id,
-    });
-    expect(result.ok, JSON.stringify(result)).to.equal(true);
-    return (await applications.findById(start.id))!;
-  }
+  const submittedApplication = () => completedThroughServices(b.ctx, definition, user);
 
   async function staffAct(
     app: ApplicationRow,

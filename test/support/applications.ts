@@ -3,7 +3,11 @@ import type { TestContext } from './context.js';
 import type { Person } from './people.js';
 import { newReference } from '../../server/services/reference.js';
 import type { ServiceDefinition } from '../../workflows/types.js';
-import { pageBody } from './answers.js';
+import { pageBody, validRawAnswer } from './answers.js';
+import { PDF } from './clamav.js';
+import { fieldsOfStep, formSteps } from '../../workflows/form/form.js';
+import type { ApplicationRow } from '../../db/repositories/applications.js';
+import type { UserRow } from '../../db/repositories/users.js';
 import { csrfFrom, type Agent } from './http.js';
 
 /** A submitted application (through the engine, as the resident's form would end). */
@@ -55,4 +59,43 @@ export async function draftThroughPages(
     expect(saved.status, `page ${page}`).to.equal(303);
   }
   return { id, token };
+}
+
+/**
+ * A complete application made through the services as a resident would make it: the service's
+ * required documents (a PDF each), every page answered (`own` answers by field key, valid ones
+ * for the rest), then submitted. Returns the row as it is after the submission.
+ */
+export async function completedThroughServices(
+  ctx: TestContext,
+  definition: ServiceDefinition,
+  user: UserRow,
+  own: Record<string, unknown> = {},
+): Promise<ApplicationRow> {
+  const { forms, documents, applications } = ctx.services;
+  const start = await forms.start(definition, user);
+  for (const requirement of definition.guide.documents.filter((d) => d.required)) {
+    const accepted = await documents.accept({
+      applicationId: start.id,
+      requirement,
+      files: [{ originalName: `${requirement.key}.pdf`, buffer: PDF }],
+      existingCount: 0,
+      uploadedBy: user.id,
+    });
+    expect(accepted.ok, requirement.key).to.equal(true);
+  }
+  const steps = formSteps(definition);
+  for (let index = 0; index < steps.length; index++) {
+    const values = Object.fromEntries(
+      fieldsOfStep(definition, steps[index]!).map((f) => [f.key, own[f.key] ?? validRawAnswer(f)]),
+    );
+    const saved = await forms.savePage((await applications.findById(start.id))!, index, values);
+    expect(saved.ok, `page ${index}: ${JSON.stringify(saved)}`).to.equal(true);
+  }
+  const result = await forms.submit((await applications.findById(start.id))!, {
+    role: 'applicant',
+    userId: user.id,
+  });
+  expect(result.ok, JSON.stringify(result)).to.equal(true);
+  return (await applications.findById(start.id))!;
 }

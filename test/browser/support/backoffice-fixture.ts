@@ -12,10 +12,9 @@ import {
   watchConsoleErrors,
   type BrowserContext,
 } from '../../support/browser.js';
-import { PDF, requireClamd } from '../../support/clamav.js';
+import { requireClamd } from '../../support/clamav.js';
 import { VALID_PASSWORD } from '../../support/http.js';
-import { validRawAnswer } from '../../support/answers.js';
-import { fieldsOfStep, formSteps } from '../../../workflows/form/form.js';
+import { completedThroughServices } from '../../support/applications.js';
 import { EVENT_LABELS } from '../../../workflows/standard-review-labels.js';
 import { translator, type Lang } from '../../../server/i18n.js';
 import type { ServiceDefinition } from '../../../workflows/types.js';
@@ -60,38 +59,13 @@ export function backofficeFixture() {
 
   /** A complete residence-certificate application, submitted through the services. */
   async function submittedApplication(user: UserRow, lang: Lang): Promise<ApplicationRow> {
-    const { forms, documents, applications } = b.ctx.services;
-    const start = await forms.start(definition, user);
-    for (const requirement of definition.guide.documents.filter((d) => d.required)) {
-      const accepted = await documents.accept({
-        applicationId: start.id,
-        requirement,
-        files: [{ originalName: `${requirement.key}.pdf`, buffer: PDF }],
-        existingCount: 0,
-        uploadedBy: user.id,
-      });
-      expect(accepted.ok, requirement.key).to.equal(true);
-    }
     const own: Record<string, string> = {
       applicantName: RESIDENTS[lang].name,
       cpr: RESIDENTS[lang].cpr,
       mobile: RESIDENTS[lang].mobile,
       email: RESIDENTS[lang].email,
     };
-    const steps = formSteps(definition);
-    for (let index = 0; index < steps.length; index++) {
-      const values = Object.fromEntries(
-        fieldsOfStep(definition, steps[index]!).map((f) => [f.key, own[f.key] ?? validRawAnswer(f)]),
-      );
-      const saved = await forms.savePage((await applications.findById(start.id))!, index, values);
-      expect(saved.ok, `page ${index}: ${JSON.stringify(saved)}`).to.equal(true);
-    }
-    const result = await forms.submit((await applications.findById(start.id))!, {
-      role: 'applicant',
-      userId: user.id,
-    });
-    expect(result.ok, JSON.stringify(result)).to.equal(true);
-    return (await applications.findById(start.id))!;
+    return completedThroughServices(b.ctx, definition, user, own);
   }
 
   const stored = async (id: number) => (await b.ctx.services.applications.findById(id))!;
