@@ -83,6 +83,17 @@ export function queryOnOwnDecision(
   return where.status === 'queried' && persisted.context.rejectedBy === userId;
 }
 
+/** Public statuses in which the municipality still has a decision to take. */
+const AWAITING_DECISION = new Set(['submitted', 'in_review']);
+
+/**
+ * When a decision is expected: the service-level due time while the municipality has the
+ * application to decide, otherwise null (decided, withdrawn, or waiting on the applicant).
+ */
+export function expectedDecisionAt<T>(where: Pick<StateDescription, 'status'>, slaDueAt: T | null): T | null {
+  return slaDueAt && AWAITING_DECISION.has(where.status) ? slaDueAt : null;
+}
+
 /** Every top-level state in declaration order, for filters and reports. */
 export function describeStates(definition: ServiceDefinition): StateDescription[] {
   return (Object.values(definition.workflow.machine.root.states) as AnyStateNode[]).map(describeNode);
