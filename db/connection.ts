@@ -30,24 +30,51 @@ export function createDb(url: string, options: { keepStatements?: boolean } = {}
   }
   const filename = sqliteFilename(url);
   if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
-  return knexFactory({
-    client: options.keepStatements === false ? 'sqlite3' : CachedStatementsSqlite3Client,
+  const keep = options.keepStatements !== false;
+  const db = knexFactory({
+    client: keep ? CachedStatementsSqlite3Client : 'sqlite3',
     connection: { filename },
     useNullAsDefault: true,
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
-        conn.serialize(() => {
-          conn.run('PRAGMA journal_mode = WAL');
-          conn.run('PRAGMA synchronous = FULL');
-          conn.run('PRAGMA foreign_keys = ON');
-          conn.run('PRAGMA busy_timeout = 5000', (err) => done(err, conn));
-        });
-      },
-    },
+    pool: { min: 1, max: 1, afterCreate: pragmas(WRITER_PRAGMAS) },
     migrations: { migrationSource },
   });
+  // An in-memory database is private to its connection: no other connection could read it.
+  if (keep && filename !== ':memory:') {
+    const readers = knexFactory({
+      client: CachedStatementsSqlite3Client,
+      connection: { filename },
+      useNullAsDefault: true,
+      pool: { min: 0, max: READING_CONNECTIONS, afterCreate: pragmas(READER_PRAGMAS) },
+    });
+    (db.client as CachedStatementsSqlite3Client).readers = readers.client as Knex.Client;
+  }
+  return db;
+}
+
+/**
+ * SQLite connections that only read, beside the one that writes (decision 0023). In WAL mode a
+ * reader sees every commit that finished before its statement began and never waits for the
+ * writer, so a request's session and user reads do not queue behind another request's transaction.
+ */
+export const READING_CONNECTIONS = 4;
+
+const WRITER_PRAGMAS = [
+  'PRAGMA journal_mode = WAL',
+  'PRAGMA synchronous = FULL',
+  'PRAGMA foreign_keys = ON',
+  'PRAGMA busy_timeout = 5000',
+];
+/** `query_only`: a statement sent to a reader by mistake fails instead of writing. */
+const READER_PRAGMAS = ['PRAGMA query_only = ON', 'PRAGMA busy_timeout = 5000'];
+
+function pragmas(statements: string[]) {
+  return (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void): void => {
+    conn.serialize(() => {
+      statements.forEach((sql, i) =>
+        conn.run(sql, i === statements.length - 1 ? (err) => done(err, conn) : undefined),
+      );
+    });
+  };
 }
 
 interface SqliteConnection {

@@ -20,3 +20,24 @@ declare module 'knex/lib/dialects/sqlite3/index.js' {
   }
   export default Client_SQLite3;
 }
+
+// The runner knex makes for each query (lib/execution/runner.js): db/sqlite-client.ts sends the
+// reads it runs outside a transaction to the reading connections.
+declare module 'knex/lib/execution/runner.js' {
+  import type { Knex } from 'knex';
+
+  /** What the runner is given to run: a query builder, a raw query or a schema builder. */
+  export interface RunnerTarget {
+    _connection?: unknown;
+    _isSelectQuery?: () => boolean;
+  }
+
+  class Runner {
+    constructor(client: Knex.Client, builder: RunnerTarget);
+    client: Knex.Client & { transacting?: boolean };
+    builder: RunnerTarget;
+    connection: unknown;
+    ensureConnection<T>(cb: (runner: Runner, params?: unknown) => Promise<T>, params?: unknown): Promise<T>;
+  }
+  export default Runner;
+}

@@ -19,7 +19,9 @@
  * - A schema change (a migration) is handled by SQLite itself: a statement prepared with
  *   sqlite3_prepare_v2 is prepared again when the schema it was compiled against changed.
  */
+import type { Knex } from 'knex';
 import Client_SQLite3, { type SqliteQueryObject } from 'knex/lib/dialects/sqlite3/index.js';
+import Runner, { type RunnerTarget } from 'knex/lib/execution/runner.js';
 import type { Database, RunResult, Statement } from 'sqlite3';
 
 /**
@@ -126,7 +128,58 @@ function runsWithoutRows(obj: SqliteQueryObject): boolean {
   }
 }
 
+/**
+ * Sends a SELECT made with the query builder outside a transaction to one of the client's reading
+ * connections, when it has them; everything else (writes, raw SQL, every query of a transaction)
+ * goes through the one writing connection as before.
+ */
+class ReadingRunner extends Runner {
+  override ensureConnection<T>(
+    cb: (runner: Runner, params?: unknown) => Promise<T>,
+    params?: unknown,
+  ): Promise<T> {
+    const readers = (this.client as Partial<CachedStatementsSqlite3Client>).readers;
+    if (!readers || this.client.transacting || this.connection || !isRead(this.builder))
+      return super.ensureConnection(cb, params);
+    return this.onReader(readers, cb, params);
+  }
+
+  private async onReader<T>(
+    readers: Knex.Client,
+    cb: (runner: Runner, params?: unknown) => Promise<T>,
+    params?: unknown,
+  ): Promise<T> {
+    const connection: unknown = await readers.acquireConnection();
+    try {
+      this.connection = connection;
+      return await cb(this, params);
+    } finally {
+      await readers.releaseConnection(connection);
+    }
+  }
+}
+
+function isRead(target: RunnerTarget): boolean {
+  return (
+    target._connection === undefined && typeof target._isSelectQuery === 'function' && target._isSelectQuery()
+  );
+}
+
 export class CachedStatementsSqlite3Client extends Client_SQLite3 {
+  /** The reading connections' client (db/connection.ts), when the database is a file. */
+  readers: Knex.Client | undefined;
+
+  override runner(builder: RunnerTarget): Runner {
+    return new ReadingRunner(this, builder);
+  }
+
+  override async destroy(callback?: (err?: unknown) => void): Promise<void> {
+    const readers = this.readers;
+    this.readers = undefined;
+    await readers?.destroy(undefined);
+    await (super.destroy(callback) as Promise<void>);
+  }
+
   override async _query(connection: Database, obj: SqliteQueryObject): Promise<SqliteQueryObject> {
     if (!obj.sql) throw new Error('The query is empty');
     const cache = statementCacheOf(connection);

@@ -5,7 +5,11 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import sqlite3 from 'sqlite3';
 import { createDb } from '../../db/connection.js';
-import { StatementCache, statementCacheOf } from '../../db/sqlite-client.js';
+import {
+  StatementCache,
+  statementCacheOf,
+  type CachedStatementsSqlite3Client,
+} from '../../db/sqlite-client.js';
 
 // The SQLite client keeps each connection's statements prepared (db/sqlite-client.ts). These
 // tests run on their own SQLite file whichever database the rest of the suite uses.
@@ -28,13 +32,15 @@ describe('SQLite prepared statements kept per connection', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Statements kept by the writing connection and the reading one (one read at a time uses one). */
   async function cacheSize(): Promise<number> {
-    const conn = (await db.client.acquireConnection()) as sqlite3.Database;
-    try {
-      return statementCacheOf(conn).size;
-    } finally {
-      db.client.releaseConnection(conn);
+    let size = 0;
+    for (const client of [db.client, (db.client as CachedStatementsSqlite3Client).readers!]) {
+      const conn = (await client.acquireConnection()) as sqlite3.Database;
+      size += statementCacheOf(conn).size;
+      await client.releaseConnection(conn);
     }
+    return size;
   }
 
   it('when the same query runs again, then it reuses the prepared statement and reads the rows as they are now', async () => {
