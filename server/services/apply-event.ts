@@ -12,6 +12,7 @@ import {
 } from '../../db/repositories/applications.js';
 import { outboxRepository, type OutboxRepository } from '../../db/repositories/outbox.js';
 import type { Clock } from '../clock.js';
+import { clientOf } from '../../db/connection.js';
 
 export interface ApplyEventRequest {
   applicationId: number;
@@ -153,46 +154,52 @@ export function applyEventService(deps: {
         // The row as this event left it, read in the same statement (never a later event's row).
         const updated = await applications.updateIfVersion(trx, row.id, row.version, changes);
         if (!updated) throw new Conflict('someone else changed the application first');
-        await shiftCounters(trx, row, updated, calendar);
-        await applications.appendEvent(trx, {
-          applicationId: row.id,
-          actorId: request.actor.userId,
-          actorRole: request.actor.role,
-          event: plan.event.type,
-          fromState: plan.from,
-          toState: plan.to,
-          fromStatus: plan.fromStatus,
-          toStatus: plan.toStatus,
-          comment: plan.comment,
-          payload: payloadOf(plan.event),
-          at: now,
-        });
-        await outbox.add(trx, outboxEntries(row, plan.effects), now);
-        for (const hook of deps.inTransaction ?? []) {
-          await hook(trx, {
-            before: row,
-            after: updated,
-            effects: plan.effects,
-            fromStatus: plan.fromStatus,
-            toStatus: plan.toStatus,
-            now,
-          });
-        }
-        await request.alsoInTransaction?.(trx);
-        await applications.replaceDeadlines(
-          trx,
-          row.id,
-          {
-            cancelAll: plan.timers.cancelAll,
-            cancel: plan.timers.cancel,
-            arm: plan.timers.arm.map((t) => ({
-              key: t.key,
-              event: t.event,
-              dueAt: new Date(t.dueAt ?? now),
-            })),
-          },
-          now,
-        );
+        // The rest depends only on the row as updated, not on each other.
+        await writeAll(trx, [
+          () => shiftCounters(trx, row, updated, calendar),
+          () =>
+            applications.appendEvent(trx, {
+              applicationId: row.id,
+              actorId: request.actor.userId,
+              actorRole: request.actor.role,
+              event: plan.event.type,
+              fromState: plan.from,
+              toState: plan.to,
+              fromStatus: plan.fromStatus,
+              toStatus: plan.toStatus,
+              comment: plan.comment,
+              payload: payloadOf(plan.event),
+              at: now,
+            }),
+          () => outbox.add(trx, outboxEntries(row, plan.effects), now),
+          ...(deps.inTransaction ?? []).map(
+            (hook) => () =>
+              hook(trx, {
+                before: row,
+                after: updated,
+                effects: plan.effects,
+                fromStatus: plan.fromStatus,
+                toStatus: plan.toStatus,
+                now,
+              }),
+          ),
+          async () => request.alsoInTransaction?.(trx),
+          () =>
+            applications.replaceDeadlines(
+              trx,
+              row.id,
+              {
+                cancelAll: plan.timers.cancelAll,
+                cancel: plan.timers.cancel,
+                arm: plan.timers.arm.map((t) => ({
+                  key: t.key,
+                  event: t.event,
+                  dueAt: new Date(t.dueAt ?? now),
+                })),
+              },
+              now,
+            ),
+        ]);
         return updated;
       });
     } catch (err) {
@@ -201,6 +208,23 @@ export function applyEventService(deps: {
     }
     return { ok: true, application, from: plan.from, to: plan.to, toStatus: plan.toStatus };
   };
+}
+
+/**
+ * Runs writes of one transaction that do not depend on each other. On SQLite they are sent together:
+ * the driver queues them on the transaction's connection at once, so the transaction (which holds
+ * SQLite's one writing connection) waits for one round trip instead of one per write (decision 0023).
+ * It waits for all of them before failing with the first failure, so the transaction is rolled back
+ * only once none of them is still queued. node-postgres runs one query at a time per connection and
+ * deprecates queueing more, so there they go one after another.
+ */
+async function writeAll(trx: Knex.Transaction, writes: (() => Promise<unknown>)[]): Promise<void> {
+  if (clientOf(trx) === 'pg') {
+    for (const write of writes) await write();
+    return;
+  }
+  const results = await Promise.allSettled(writes.map((write) => write()));
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
 
 const WAITING = 'waiting_on_applicant';

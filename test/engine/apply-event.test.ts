@@ -204,6 +204,47 @@ describe(`Applying workflow events through the database (${dbLabel})`, () => {
     expect(await ctx.db('deadlines').where({ application_id: id }).orderBy('id')).to.deep.equal(deadlines);
   });
 
+  for (const when of ['before', 'after'] as const) {
+    it(`when one of the writes sent together fails ${when} the others are done, then none of them is kept`, async () => {
+      const id = await underReview();
+      const hook = async () => {
+        // 'after': the audit, outbox, counter and deadline writes have all been answered by then.
+        if (when === 'after') await new Promise((resolve) => setTimeout(resolve, 200));
+        throw new Error('registry unreachable');
+      };
+      const applyEvent = applyEventService({
+        db: ctx.db,
+        registry: ctx.services.registry,
+        clock: ctx.clock,
+        calendar: ctx.services.calendar,
+        inTransaction: [hook],
+      });
+      const tables = ['application_events', 'outbox', 'deadlines'];
+      const before = await Promise.all(
+        tables.map((t) => ctx.db(t).where({ application_id: id }).orderBy('id')),
+      );
+      const counters = await ctx.db('stats_daily').orderBy(['day', 'service_slug', 'municipality']);
+      const row = await ctx.services.applications.findById(id);
+      let error: unknown;
+      try {
+        await applyEvent({
+          applicationId: id,
+          event: { type: 'REJECT', comment: 'The lease has expired.' },
+          actor: as(reviewer),
+        });
+      } catch (err) {
+        error = err;
+      }
+      expect(String(error)).to.contain('registry unreachable');
+      expect(await ctx.services.applications.findById(id)).to.deep.equal(row);
+      for (const [i, t] of tables.entries())
+        expect(await ctx.db(t).where({ application_id: id }).orderBy('id'), t).to.deep.equal(before[i]);
+      expect(await ctx.db('stats_daily').orderBy(['day', 'service_slug', 'municipality'])).to.deep.equal(
+        counters,
+      );
+    });
+  }
+
   it('when an unknown event type is sent, then it is refused without touching the application', async () => {
     const id = await underReview();
     const result = await ctx.services.applyEvent({
