@@ -136,6 +136,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use(currentUser(services.accounts, clock));
   app.use((req, res, next) => {
     res.locals.takeFlash = () => takeFlash(req);
+    // A signed-in person's pages hold their own data: the browser must not keep them, so that after
+    // signing out on a shared computer "Back" asks the server again (ASVS 14.3.2).
+    if (res.locals.user) res.set('Cache-Control', 'no-store');
     next();
   });
   const csrf = csrfProtection(sessionCookieName(config));

@@ -48,6 +48,8 @@ export function trackRoutes(services: Services, limiter: RequestHandler): Router
     }
     const definition = services.forms.definitionOf(application);
     const timeline = await applicantTimeline(services, application.id, definition.slug, definition.version);
+    // Someone's application, shown without signing in: not kept by the browser either.
+    res.set('Cache-Control', 'no-store');
     res.render('track/result', {
       title: res.locals.t('track.resultTitle'),
       application,

@@ -37,6 +37,19 @@ describe(`Signing in and out (${dbLabel})`, () => {
     expect(expires - Date.now()).to.be.within(29 * 60_000, 30 * 60_000 + 5_000);
   });
 
+  it('when a signed-in person opens a page, then the browser is told not to keep it; a visitor’s public page may be kept', async () => {
+    const agent = agentFor(ctx.app);
+    await signIn(agent, 'fatima@example.bh', VALID_PASSWORD);
+    for (const path of ['/account', '/applications', '/services']) {
+      const res = await agent.get(path);
+      expect(res.status, path).to.equal(200);
+      expect(res.headers['cache-control'], path).to.equal('no-store');
+    }
+    const visitor = await request(ctx.app).get('/services');
+    expect(visitor.status).to.equal(200);
+    expect(visitor.headers['cache-control'] ?? '').to.not.contain('no-store');
+  });
+
   it('when a person signs out, then the old session cookie no longer opens their account', async () => {
     const agent = agentFor(ctx.app);
     const res = await signIn(agent, 'fatima@example.bh', VALID_PASSWORD);

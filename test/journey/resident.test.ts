@@ -343,6 +343,8 @@ describe(`The resident's journey (${dbLabel})`, () => {
       await staffAct(id, 'REJECT', reviewer, 'Private reason for the applicant');
       const reference = (await ctx.services.applications.findById(id))!.reference!;
       const res = await (await visitor())(reference);
+      // Someone's application shown without signing in: the browser does not keep it.
+      expect(res.headers['cache-control']).to.equal('no-store');
       expect(res.text)
         .to.contain('سجّل الدخول لقراءة السبب')
         .and.not.contain('السبب مبيّن أدناه')
