@@ -70,7 +70,8 @@ async function main(): Promise<void> {
   const plan = JSON.parse(fs.readFileSync(process.env.FLOOR_PLAN!, 'utf8')) as Record<string, FloorStep>;
   const uploadDir = path.resolve(process.env.UPLOAD_DIR ?? 'uploads');
   await fsp.mkdir(uploadDir, { recursive: true, mode: 0o700 });
-  // knex as shipped (every statement prepared afresh) unless FLOOR_KEEP_STATEMENTS=1 (bench/README.md).
+  // knex as shipped (every statement prepared afresh, one connection) unless FLOOR_KEEP_STATEMENTS=1, the
+  // portal's client (bench/README.md).
   const db = createDb(url, { keepStatements: process.env.FLOOR_KEEP_STATEMENTS === '1' });
   const app = express();
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

@@ -18,8 +18,9 @@
  * production runs dist/), not through tsx, whose compiled sources and source maps stay in memory
  * (about 50 MB of RSS); BENCH_TSX=1 runs the TypeScript through tsx instead.
  *
- * The SQLite floor runs knex as shipped (each statement prepared afresh); FLOOR_KEEP_STATEMENTS=1
- * gives it the portal's prepared-statement cache (decision 0014).
+ * The SQLite floor runs knex as shipped (each statement prepared afresh, one connection);
+ * FLOOR_KEEP_STATEMENTS=1 gives it the portal's client: the prepared-statement cache (decision 0014)
+ * and the reading connections beside the writer (decision 0023).
  *
  * Needs: PostgreSQL on 127.0.0.1:5432 with portal_bench_load_100000 and
  * portal_bench_queue_1000000, the SQLite files named in SOURCES below, clamd on 127.0.0.1:3310.

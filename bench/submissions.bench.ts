@@ -30,7 +30,8 @@
  * warn); PROFILE_DIR=<dir> writes a V8 CPU profile of the portal process there; PORTAL_NODE_FLAGS
  * adds V8 flags to the portal process (e.g. production's --max-old-space-size=192);
  * BENCH_SESSION_TOUCH=off is a what-if experiment (see bench/support/portal-target.ts);
- * FLOOR_KEEP_STATEMENTS=1 gives the floor the portal's prepared-statement cache (decision 0014).
+ * FLOOR_KEEP_STATEMENTS=1 gives the floor the portal's client: the prepared-statement cache (decision
+ * 0014) and the reading connections beside the writer (decision 0023).
  * Needs clamd on 127.0.0.1:3310 for the file variant.
  */
 import fs from 'node:fs';

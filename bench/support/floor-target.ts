@@ -29,7 +29,8 @@ import { answerUsageRequests, send } from './target-ipc.js';
 async function main(): Promise<void> {
   const port = Number(process.env.PORT);
   const uploadDir = path.resolve(process.env.UPLOAD_DIR ?? 'uploads');
-  // knex as shipped (every statement prepared afresh) unless FLOOR_KEEP_STATEMENTS=1 (bench/README.md).
+  // knex as shipped (every statement prepared afresh, one connection) unless FLOOR_KEEP_STATEMENTS=1, the
+  // portal's client (bench/README.md).
   const db = createDb(process.env.DATABASE_URL ?? 'sqlite://floor.sqlite', {
     keepStatements: process.env.FLOOR_KEEP_STATEMENTS === '1',
   });
