@@ -117,10 +117,20 @@ export function templateRenderer(viewsDir: string, cache: boolean) {
     }
     return template;
   };
+  // An include's file from the name the view gives it: a page includes a field's template for each of
+  // its questions, and joining the path every time was a tenth of the page's render time.
+  const files = new Map<string, string>();
+  const fileOf = (view: string): string => {
+    let file = files.get(view);
+    if (file === undefined) {
+      file = path.join(viewsDir, path.extname(view) ? view : `${view}.ejs`);
+      files.set(view, file);
+    }
+    return file;
+  };
   const render = (file: string, locals: Locals): string =>
-    templateOf(file)(locals, ejs.escapeXML, (view, data) => {
-      const included = path.join(viewsDir, path.extname(view) ? view : `${view}.ejs`);
-      return render(included, data ? Object.assign(Object.create(locals) as Locals, data) : locals);
-    });
+    templateOf(file)(locals, ejs.escapeXML, (view, data) =>
+      render(fileOf(view), data ? Object.assign(Object.create(locals) as Locals, data) : locals),
+    );
   return render;
 }
