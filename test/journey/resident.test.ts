@@ -7,13 +7,15 @@ import {
   hiddenFields,
   signIn,
   signUpResident,
-  tokenFor,
+  startApplication,
+  uploadDocuments,
   VALID_PASSWORD,
   type Agent,
 } from '../support/http.js';
 import { pageBody } from '../support/answers.js';
 import { makeStaff, type Person } from '../support/people.js';
-import { EICAR, PDF, PNG, fakeExecutable } from '../support/clamav.js';
+import { staffAct as actAsStaff } from '../support/applications.js';
+import { PDF } from '../support/clamav.js';
 import { formSteps } from '../../workflows/form/form.js';
 import type { ServiceDefinition } from '../../workflows/types.js';
 
@@ -30,7 +32,6 @@ describe(`The resident's journey (${dbLabel})`, () => {
       limits: {
         signIn: { windowMs: 60_000, limit: 1000 },
         signUp: { windowMs: 60_000, limit: 1000 },
-        track: { windowMs: 15 * 60_000, limit: 10 },
       },
     });
     agent = agentFor(ctx.app);
@@ -42,20 +43,9 @@ describe(`The resident's journey (${dbLabel})`, () => {
   });
   afterEach(() => ctx.close());
 
-  async function start(slug = definition.slug): Promise<number> {
-    const token = await tokenFor(agent, `/services/${slug}`);
-    const res = await agent.post(`/services/${slug}/apply`).type('form').send({ _csrf: token });
-    return Number(/\/applications\/(\d+)\//.exec(res.headers.location as string)?.[1]);
-  }
-  async function upload(id: number, requirement: string, files: { name: string; buffer: Buffer }[]) {
-    const token = await tokenFor(agent, `/applications/${id}/documents`);
-    let req = agent
-      .post(`/applications/${id}/documents`)
-      .field('_csrf', token)
-      .field('requirement', requirement);
-    for (const f of files) req = req.attach('files', f.buffer, f.name);
-    return req;
-  }
+  const start = (slug = definition.slug) => startApplication(agent, slug);
+  const upload = (id: number, requirement: string, files: { name: string; buffer: Buffer }[]) =>
+    uploadDocuments(agent, id, requirement, files);
   async function answerPages(id: number) {
     for (let page = 0; page < formSteps(definition).length; page++) {
       const form = await agent.get(`/applications/${id}/form/${page}`);
@@ -80,110 +70,8 @@ describe(`The resident's journey (${dbLabel})`, () => {
     expect(res.status).to.equal(303);
     return id;
   }
-  const storedCount = async (id: number) =>
-    Number((await ctx.db('documents').where({ application_id: id }).count({ n: '*' }))[0]?.n);
-  const staffAct = async (id: number, type: string, who: Person, comment?: string) => {
-    const result = await ctx.services.applyEvent({
-      applicationId: id,
-      event: { type, ...(comment ? { comment } : {}) },
-      actor: { role: who.role, userId: who.id },
-    });
-    expect(result.ok, `${type}: ${JSON.stringify(result)}`).to.equal(true);
-  };
-
-  describe('documents', () => {
-    it('when a PDF is uploaded, then it is listed, downloadable by its owner as an attachment with nosniff, and removable before submitting', async () => {
-      const id = await start();
-      const res = await upload(id, 'cprCopy', [{ name: 'بطاقة.pdf', buffer: PDF }]);
-      expect(res.status).to.equal(303);
-      const page = await agent.get(`/applications/${id}/documents`);
-      expect(page.text).to.contain('بطاقة.pdf');
-      const row = await ctx.db('documents').where({ application_id: id }).first();
-      expect(row.stored_name).to.not.contain('بطاقة');
-      const download = await agent.get(`/applications/${id}/documents/${row.id}`);
-      expect(download.status).to.equal(200);
-      expect(download.headers['content-disposition']).to.match(/^attachment;/);
-      expect(download.headers['x-content-type-options']).to.equal('nosniff');
-      expect(download.headers['content-type']).to.contain('application/pdf');
-      const remove = await agent
-        .post(`/applications/${id}/documents/${row.id}/remove`)
-        .type('form')
-        .send({ _csrf: csrfFrom(page.text) });
-      expect(remove.status).to.equal(303);
-      expect(await storedCount(id)).to.equal(0);
-    });
-
-    it('when a file is larger than its requirement allows, then it is refused with 413 and nothing is stored', async () => {
-      const id = await start();
-      const big = Buffer.concat([PDF, Buffer.alloc(6 * 1024 * 1024, 32)]);
-      const res = await upload(id, 'cprCopy', [{ name: 'big.pdf', buffer: big }]);
-      expect(res.status).to.equal(413);
-      expect(res.text).to.contain('حجم الملف أكبر من المسموح');
-      expect(await storedCount(id)).to.equal(0);
-    });
-
-    it('when more files are sent than the requirement allows, then it is refused with 413', async () => {
-      const id = await start();
-      const max = definition.guide.documents.find((d) => d.key === 'cprCopy')!.maxFiles;
-      const files = Array.from({ length: max + 1 }, (_, i) => ({ name: `p${i}.pdf`, buffer: PDF }));
-      expect((await upload(id, 'cprCopy', files)).status).to.equal(413);
-      expect(await storedCount(id)).to.equal(0);
-    });
-
-    it('when a renamed executable or a type the requirement does not allow is sent, then it is refused with 415', async () => {
-      const id = await start();
-      expect((await upload(id, 'cprCopy', [{ name: 'id.pdf', buffer: fakeExecutable() }])).status).to.equal(
-        415,
-      );
-      expect(await storedCount(id)).to.equal(0);
-      const service = ctx.services.registry
-        .all()
-        .find(
-          (d) => d.applicants.includes('resident') && d.guide.documents.some((r) => r.types.join() === 'pdf'),
-        )!;
-      const requirement = service.guide.documents.find((r) => r.types.join() === 'pdf')!;
-      const other = await start(service.slug);
-      const res = await upload(other, requirement.key, [{ name: 'plan.pdf', buffer: PNG }]);
-      expect(res.status).to.equal(415);
-      expect(res.text).to.contain('هذا النوع من الملفات غير مقبول');
-      expect(await storedCount(other)).to.equal(0);
-    });
-
-    it('when the EICAR test file is uploaded, then it is refused with 422 and nothing is stored', async () => {
-      const id = await start();
-      const res = await upload(id, 'cprCopy', [{ name: 'eicar.pdf', buffer: EICAR }]);
-      expect(res.status).to.equal(422);
-      expect(res.text).to.contain('برمجية ضارة');
-      expect(await storedCount(id)).to.equal(0);
-    });
-
-    it('when someone else asks for my document or uploads to my application, then they get 404', async () => {
-      const id = await start();
-      await upload(id, 'cprCopy', [{ name: 'a.pdf', buffer: PDF }]);
-      const doc = await ctx.db('documents').where({ application_id: id }).first();
-      const other = agentFor(ctx.app);
-      await signUpResident(other, { cpr: '900202345', email: 'other@example.bh' });
-      expect((await other.get(`/applications/${id}/documents/${doc.id}`)).status).to.equal(404);
-      const token = await tokenFor(other, '/applications');
-      const res = await other
-        .post(`/applications/${id}/documents`)
-        .field('_csrf', token)
-        .field('requirement', 'cprCopy')
-        .attach('files', PDF, 'x.pdf');
-      expect(res.status).to.equal(404);
-      expect(await storedCount(id)).to.equal(1);
-    });
-
-    it('when an upload has no CSRF token, then it is refused with 403', async () => {
-      const id = await start();
-      const res = await agent
-        .post(`/applications/${id}/documents`)
-        .field('requirement', 'cprCopy')
-        .attach('files', PDF, 'x.pdf');
-      expect(res.status).to.equal(403);
-      expect(await storedCount(id)).to.equal(0);
-    });
-  });
+  const staffAct = (id: number, type: string, who: Person, comment?: string) =>
+    actAsStaff(ctx, id, type, who, comment);
 
   it('when the whole journey runs, then more information, a rejection, a query and a reopening reach the resident, who is told at each step', async () => {
     const id = await submitComplete();
@@ -313,70 +201,6 @@ describe(`The resident's journey (${dbLabel})`, () => {
       .type('form')
       .send({ _csrf: csrfFrom(page.text), message: 'Why?' });
     expect((await ctx.services.applications.findById(id))!.status).to.equal('submitted');
-  });
-
-  describe('public tracking', () => {
-    /** Someone who is not signed in, with the tracking form's token: each look-up sends a reference and a number. */
-    async function visitor() {
-      const anon = agentFor(ctx.app);
-      const token = await tokenFor(anon, '/track');
-      return (reference: string, identifier = '850101234') =>
-        anon.post('/track').type('form').send({ _csrf: token, reference, identifier });
-    }
-
-    it('when the reference and the CPR match, then the status and timeline show without signing in, without messages', async () => {
-      const id = await submitComplete();
-      await staffAct(id, 'START_REVIEW', reviewer);
-      await staffAct(id, 'REQUEST_INFO', reviewer, 'Private message for the applicant');
-      const reference = (await ctx.services.applications.findById(id))!.reference!;
-      const res = await (await visitor())(reference.toLowerCase());
-      expect(res.status).to.equal(200);
-      expect(res.text).to.contain(reference).and.contain('بانتظار ردك');
-      expect(res.text).not.to.contain('Private message');
-      // It says where the message is, not that it is below.
-      expect(res.text).to.contain('سجّل الدخول لقراءة رسالتها').and.not.contain('آخر رسالة أدناه');
-    });
-
-    it('when a rejected application is tracked, then the page says to sign in for the reason, which it does not show', async () => {
-      const id = await submitComplete();
-      await staffAct(id, 'START_REVIEW', reviewer);
-      await staffAct(id, 'REJECT', reviewer, 'Private reason for the applicant');
-      const reference = (await ctx.services.applications.findById(id))!.reference!;
-      const res = await (await visitor())(reference);
-      // Someone's application shown without signing in: the browser does not keep it.
-      expect(res.headers['cache-control']).to.equal('no-store');
-      expect(res.text)
-        .to.contain('سجّل الدخول لقراءة السبب')
-        .and.not.contain('السبب مبيّن أدناه')
-        .and.not.contain('Private reason');
-    });
-
-    it('when an application waits for its decision, then tracking gives the expected decision day, as the resident’s own page does', async () => {
-      const id = await submitComplete();
-      const reference = (await ctx.services.applications.findById(id))!.reference!;
-      const res = await (await visitor())(reference);
-      const own = await agent.get(`/applications/${id}`);
-      const due = (html: string) => /الموعد المتوقع للقرار: ([^<]+)\./.exec(html)?.[1];
-      expect(due(res.text)).to.be.a('string').and.equal(due(own.text));
-    });
-
-    it('when the reference does not exist or the CPR is wrong, then the answer is the same', async () => {
-      const id = await submitComplete();
-      const reference = (await ctx.services.applications.findById(id))!.reference!;
-      const look = await visitor();
-      const wrongNumber = await look(reference, '900202345');
-      const noSuch = await look('RC-2026-ZZZZZZ');
-      expect(wrongNumber.status).to.equal(noSuch.status);
-      const message = (html: string) => /<ul class="mb-0">([\s\S]*?)<\/ul>/.exec(html)?.[1];
-      expect(message(wrongNumber.text)).to.equal(message(noSuch.text));
-    });
-
-    it('when someone keeps guessing, then the eleventh look-up in the window gets 429', async () => {
-      const look = await visitor();
-      for (let i = 0; i < 10; i++) await look('RC-2026-ABCDEF', `85010${1000 + i}`);
-      const res = await look('RC-2026-ABCDEF');
-      expect(res.status).to.equal(429);
-    });
   });
 
   it('when a resident opens a back-office page, then it is refused with 403', async () => {

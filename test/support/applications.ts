@@ -34,6 +34,22 @@ export async function submitted(
   return { id: draft.id, reference };
 }
 
+/** A staff member's event on an application, through the engine; it must succeed. */
+export async function staffAct(
+  ctx: TestContext,
+  id: number,
+  type: string,
+  who: Person,
+  comment?: string,
+): Promise<void> {
+  const result = await ctx.services.applyEvent({
+    applicationId: id,
+    event: { type, ...(comment ? { comment } : {}) },
+    actor: { role: who.role, userId: who.id },
+  });
+  expect(result.ok, `${type}: ${JSON.stringify(result)}`).to.equal(true);
+}
+
 /**
  * A draft made as the browser makes it: its first page to `/services/:slug/apply` (which makes the
  * draft), then its next pages up to `pages`, each with valid answers (`override` by page index).

@@ -110,3 +110,26 @@ export async function signedIn(app: Express, person: { email: string }): Promise
   expect(res.status).to.equal(303);
   return agent;
 }
+
+/** "Start" on a service's guide: the draft made by an empty first page. Returns its id. */
+export async function startApplication(agent: Agent, slug: string): Promise<number> {
+  const token = await tokenFor(agent, `/services/${slug}`);
+  const res = await agent.post(`/services/${slug}/apply`).type('form').send({ _csrf: token });
+  return Number(/\/applications\/(\d+)\//.exec(res.headers.location as string)?.[1]);
+}
+
+/** Files for one document requirement through the application's documents page. */
+export async function uploadDocuments(
+  agent: Agent,
+  id: number,
+  requirement: string,
+  files: { name: string; buffer: Buffer }[],
+): Promise<request.Response> {
+  const token = await tokenFor(agent, `/applications/${id}/documents`);
+  let req = agent
+    .post(`/applications/${id}/documents`)
+    .field('_csrf', token)
+    .field('requirement', requirement);
+  for (const f of files) req = req.attach('files', f.buffer, f.name);
+  return req;
+}
