@@ -39,18 +39,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb, migrateLatest } from '../db/connection.js';
 import { pdfOfSize, requireClamd } from '../test/support/clamav.js';
-import { summarize, table } from './support/stats.js';
 import { rowsPerSubmission } from './support/rows-written.js';
 import { TWO_FIELD_ANSWERS, TWO_FIELDS, TWO_FIELDS_AND_PDF } from './support/bench-services.js';
 import { HttpClient, expectRedirect, keepAliveAgent } from './support/http-client.js';
 import { runLoad, startTarget, type LoadResult, type StepTimer, type Target } from './support/load.js';
 import { createResidents, saveFirstPage, signIn, submit } from './support/portal-flow.js';
-import type { UsageReport } from './support/target-ipc.js';
 import { freePort } from './support/server-process.js';
-
-const VARIANTS = ['nofile', 'file', 'submit'] as const;
-type Variant = (typeof VARIANTS)[number];
-type Kind = 'floor' | 'portal';
+import {
+  mb,
+  report,
+  VARIANTS,
+  type Kind,
+  type Measurement,
+  type Variant,
+} from './support/submissions-report.js';
 
 const COUNTS: Record<Variant, number> = {
   nofile: Number(process.env.N ?? 25_000),
@@ -64,29 +66,6 @@ const CHOSEN = (process.env.VARIANTS ?? VARIANTS.join(','))
   .split(',')
   .filter((v): v is Variant => (VARIANTS as readonly string[]).includes(v));
 const PDF = pdfOfSize(100 * 1024);
-const LABELS: Record<Variant, string> = {
-  nofile: '2 fields',
-  file: '2 fields + 100 KB PDF',
-  submit: 'submit step only',
-};
-
-interface UsageSample extends UsageReport {
-  done: number;
-}
-
-interface Measurement {
-  kind: Kind;
-  variant: Variant;
-  count: number;
-  load: LoadResult;
-  usageIdle: UsageReport;
-  /** After the warm-up, then after each segment. */
-  usage: UsageSample[];
-  /** Submissions per second in each segment. */
-  segmentRates: number[];
-  /** The machine's 1-minute load average after each segment: anything else running skews the figures. */
-  loadAverage: number[];
-}
 
 interface Prepared {
   target: Target;
@@ -275,81 +254,6 @@ async function measureVariant(variant: Variant): Promise<Measurement[]> {
       process.stderr.write(`  ${variant} ${r.kind} rows per submission: ${await rowsPerSubmission(url)}\n`);
     }
     fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function report(results: Measurement[]): void {
-  const rate = (m: Measurement) => summarize(m.load.total, m.load.wallMs).perSecond;
-  const rows = results.map((r) => {
-    const s = summarize(r.load.total, r.load.wallMs);
-    const floor = results.find((f) => f.kind === 'floor' && f.variant === r.variant);
-    // Segment by segment: portal rate over the floor rate measured just before it.
-    const ratios = floor ? r.segmentRates.map((x, i) => x / floor.segmentRates[i]!) : [];
-    const last = r.usage.at(-1)!;
-    // CPU of the target process over the measured segments (it is idle while the other one runs).
-    const cpuPerSubmission = (last.cpuMs - r.usage[0]!.cpuMs) / r.count;
-    const systemPerSubmission = (last.systemMs - r.usage[0]!.systemMs) / r.count;
-    return [
-      `${r.kind} ${LABELS[r.variant]}`,
-      String(r.count),
-      (r.load.wallMs / 1000).toFixed(1),
-      s.perSecond.toFixed(1),
-      ms(s.p50),
-      ms(s.p99),
-      floor ? (s.perSecond / rate(floor)).toFixed(2) : '',
-      ratios.length
-        ? `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
-        : '',
-      ms(cpuPerSubmission),
-      ms(systemPerSubmission),
-      mb(r.usageIdle.rss),
-      mb(r.usage[0]!.rss),
-      mb(last.rss),
-      mb(last.heapUsed),
-      Math.max(...r.loadAverage).toFixed(1),
-    ];
-  });
-  const header = [
-    'target',
-    'N',
-    'wall s',
-    'subm/s',
-    'p50 ms',
-    'p99 ms',
-    'vs floor',
-    'per segment',
-    'CPU ms',
-    'sys ms',
-  ];
-  console.log('\n' + table([...header, 'RSS idle', 'RSS warm', 'RSS end', 'heap end', 'max load'], rows));
-
-  const stepRows: string[][] = [];
-  for (const r of results.filter((x) => x.kind === 'portal')) {
-    for (const [step, times] of r.load.steps) {
-      const s = summarize(times, r.load.wallMs);
-      stepRows.push([LABELS[r.variant], step, ms(s.p50), ms(s.p99)]);
-    }
-  }
-  if (stepRows.length > 0) {
-    console.log('\nportal steps\n' + table(['variant', 'step', 'p50 ms', 'p99 ms'], stepRows));
-  }
-
-  console.log(
-    '\nRSS/heap used after a full GC (MB), after the warm-up and after each segment, by submissions done',
-  );
-  const whole = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
-  for (const r of results) {
-    const samples = r.usage.map((m) => `${m.done}:${whole(m.rss)}/${whole(m.heapUsed)}`).join(' ');
-    console.log(`  ${`${r.kind} ${LABELS[r.variant]}`.padEnd(36)} ${samples}`);
   }
 }
 
