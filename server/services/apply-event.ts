@@ -171,18 +171,21 @@ export function applyEventService(deps: {
               payload: payloadOf(plan.event),
               at: now,
             }),
-          () => outbox.add(trx, outboxEntries(row, plan.effects), now),
-          ...(deps.inTransaction ?? []).map(
-            (hook) => () =>
-              hook(trx, {
+          // The outbox rows keep the order the engine writes them in (the effects', then the hooks'),
+          // so they are delivered in that order.
+          async () => {
+            await outbox.add(trx, outboxEntries(row, plan.effects), now);
+            for (const hook of deps.inTransaction ?? []) {
+              await hook(trx, {
                 before: row,
                 after: updated,
                 effects: plan.effects,
                 fromStatus: plan.fromStatus,
                 toStatus: plan.toStatus,
                 now,
-              }),
-          ),
+              });
+            }
+          },
           async () => request.alsoInTransaction?.(trx),
           () =>
             applications.replaceDeadlines(

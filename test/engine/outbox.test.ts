@@ -32,6 +32,22 @@ describe(`The outbox (${dbLabel})`, () => {
     expect(pending).to.deep.equal([]);
   });
 
+  it('when an application is submitted, then its outbox rows are in the order the engine wrote them: the notices, then the registry check', async () => {
+    for (let i = 0; i < 5; i++) {
+      const id = await submitted();
+      const rows: { kind: string; payload: string }[] = await ctx
+        .db('outbox')
+        .where({ application_id: id })
+        .orderBy('id');
+      const to = (payload: string) => (JSON.parse(payload) as { to?: string }).to ?? null;
+      expect(rows.map((r) => [r.kind, to(r.payload)])).to.deep.equal([
+        ['notify', 'applicant'],
+        ['notify', 'department'],
+        ['registryCheck', null],
+      ]);
+    }
+  });
+
   it('when a delivery fails, then it is retried later with backoff and delivered once it works', async () => {
     await submitted();
     let failNext = true;
