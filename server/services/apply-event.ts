@@ -226,7 +226,9 @@ async function writeAll(trx: Knex.Transaction, writes: (() => Promise<unknown>)[
     for (const write of writes) await write();
     return;
   }
-  const results = await Promise.allSettled(writes.map((write) => write()));
+  // `async`: a write that throws before returning its promise is a failure like the others, not an
+  // exception that would leave the ones already sent queued behind the rollback.
+  const results = await Promise.allSettled(writes.map(async (write) => write()));
   for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
 
