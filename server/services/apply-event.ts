@@ -250,8 +250,11 @@ function waitingChanges(
   return {};
 }
 
-/** What the event carried besides its type, actor, time and comment (e.g. the inspection date). */
-function payloadOf(event: Record<string, unknown>): Record<string, unknown> | null {
+/**
+ * What the event carried besides its type, actor, time and comment (e.g. the inspection date), as its
+ * audit row keeps it (the demo and load generator writes the same).
+ */
+export function payloadOf(event: Record<string, unknown>): Record<string, unknown> | null {
   const { type: _t, actor: _a, at: _at, comment: _c, ...rest } = event;
   return Object.keys(rest).length > 0 ? rest : null;
 }

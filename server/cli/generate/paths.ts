@@ -2,6 +2,7 @@ import { initialSnapshot, planEvent } from '../../../workflows/engine.js';
 import { type Calendar } from '../../../workflows/calendar.js';
 import type { PersistedSnapshot, Role, ServiceDefinition, SlaState } from '../../../workflows/types.js';
 import { HOUR_MS } from './shape.js';
+import { payloadOf } from '../../services/apply-event.js';
 
 /** Workflow paths driven once through the real engine and reused as templates with slots. (Part of server/cli/generate-applications.ts.) */
 
@@ -227,7 +228,7 @@ export class WorkflowPaths {
             fromStatus: plan.fromStatus,
             toStatus: plan.toStatus,
             comment: plan.comment ?? null,
-            payload: payloadOf(event),
+            payload: jsonOrNull(payloadOf(event)),
             sla: plan.sla,
             final: plan.final,
             slaDue: Boolean(clock?.deadlines.sla),
@@ -244,10 +245,6 @@ export class WorkflowPaths {
   }
 }
 
-/** An event's inputs besides its type and message, as the audit row keeps them. */
-function payloadOf(event: Record<string, unknown>): string | null {
-  const { type: _type, comment: _comment, ...rest } = event;
-  return Object.keys(rest).length > 0 ? JSON.stringify(rest) : null;
-}
-
 export const label = (e: PathEvent) => (e.department ? `${e.type}:${e.department}` : e.type);
+
+const jsonOrNull = (value: Record<string, unknown> | null) => (value ? JSON.stringify(value) : null);
