@@ -1,11 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { createTestContext, dbLabel, type TestContext } from '../support/context.js';
-import { agentFor, signUpResident, tokenFor, csrfFrom, type Agent } from '../support/http.js';
+import {
+  agentFor,
+  signUpResident,
+  startApplication,
+  tokenFor,
+  csrfFrom,
+  type Agent,
+} from '../support/http.js';
 import { pageBody } from '../support/answers.js';
 import { formSteps } from '../../workflows/form/form.js';
 import type { ServiceDefinition } from '../../workflows/types.js';
-import { inSentence } from '../../server/routes/form-page.js';
+import { answerAllPages as answerAllPagesOf } from '../support/applications.js';
 
 describe(`The form runner (${dbLabel})`, () => {
   let ctx: TestContext;
@@ -17,45 +23,9 @@ describe(`The form runner (${dbLabel})`, () => {
   });
   afterEach(() => ctx.close());
 
-  async function start(slug: string): Promise<number> {
-    const token = await tokenFor(agent, `/services/${slug}`);
-    const res = await agent.post(`/services/${slug}/apply`).type('form').send({ _csrf: token });
-    expect(res.status, slug).to.equal(303);
-    return Number(/\/applications\/(\d+)\/form\/0/.exec(res.headers.location as string)?.[1]);
-  }
-  /** Document rows as an upload would leave them (uploads themselves are tested in test/documents). */
-  async function seedRequiredDocuments(definition: ServiceDefinition, id: number) {
-    const app = (await ctx.services.applications.findById(id))!;
-    for (const doc of definition.guide.documents.filter((d) => d.required)) {
-      await ctx.db('documents').insert({
-        application_id: id,
-        requirement_key: doc.key,
-        // The shape of a generated name (the file itself is not there; removing it is quiet).
-        stored_name: `${randomBytes(16).toString('hex')}.pdf`,
-        original_name: `${doc.key}.pdf`,
-        media_type: 'application/pdf',
-        size_bytes: 1000,
-        sha256: '0'.repeat(64),
-        uploaded_by: app.applicant_id,
-        created_at: ctx.clock.now(),
-      });
-    }
-  }
-  async function answerAllPages(definition: ServiceDefinition, id: number) {
-    await seedRequiredDocuments(definition, id);
-    const pages = formSteps(definition).length;
-    for (let page = 0; page < pages; page++) {
-      const form = await agent.get(`/applications/${id}/form/${page}`);
-      const res = await agent
-        .post(`/applications/${id}/form/${page}`)
-        .type('form')
-        .send(pageBody(definition, page, csrfFrom(form.text)));
-      expect(
-        res.status,
-        `${definition.slug} page ${page}: ${res.text.match(/<li><a href="#[^"]+">[^<]+/g)?.join(' ')}`,
-      ).to.equal(303);
-    }
-  }
+  const start = (slug: string) => startApplication(agent, slug);
+  const answerAllPages = (definition: ServiceDefinition, id: number) =>
+    answerAllPagesOf(ctx, agent, definition, id);
   const stored = async (id: number) =>
     JSON.parse((await ctx.services.applications.findById(id))!.form_data) as Record<string, unknown>;
 
@@ -135,105 +105,6 @@ describe(`The form runner (${dbLabel})`, () => {
       }
       expect((await ctx.services.applications.findById(id))!.municipality).to.equal('capital');
     }
-  });
-
-  it('when a page has invalid answers, then an error summary links to each field, values are kept and nothing is stored', async () => {
-    const definition = ctx.services.registry.latest('residence-certificate')!;
-    const id = await start(definition.slug);
-    const before = await stored(id);
-    const form = await agent.get(`/applications/${id}/form/0`);
-    const res = await agent
-      .post(`/applications/${id}/form/0`)
-      .type('form')
-      .send(pageBody(definition, 0, csrfFrom(form.text), { cpr: '12', mobile: 'x' }));
-    expect(res.status).to.equal(400);
-    expect(res.text).to.match(/<title>خطأ: /);
-    expect(res.text).to.contain('href="#cpr"').and.contain('href="#mobile"');
-    expect(res.text).to.contain('يجب أن يتكوّن «الرقم الشخصي» من 9 أرقام');
-    expect(res.text).to.contain('value="12"');
-    expect(await stored(id)).to.deep.equal(before);
-  });
-
-  it('when a refund’s IBAN is mistyped, then the page says so in Arabic and in English and stores nothing; a right one is stored compact and shown in groups of four', async () => {
-    const definition = ctx.services.registry.latest('insurance-refund')!;
-    expect(definition.fields.find((f) => f.key === 'iban')!.type).to.equal('iban');
-    const id = await start(definition.slug);
-    await answerAllPages(definition, id);
-    const page = formSteps(definition).indexOf(definition.fields.find((f) => f.key === 'iban')!.step);
-    const before = await stored(id);
-    const post = async (iban: string) => {
-      const form = await agent.get(`/applications/${id}/form/${page}`);
-      return agent
-        .post(`/applications/${id}/form/${page}`)
-        .type('form')
-        .send(pageBody(definition, page, csrfFrom(form.text), { iban }));
-    };
-
-    const mistyped = await post('BH67 BMAG 0000 1299 1234 57');
-    expect(mistyped.status).to.equal(400);
-    expect(mistyped.text).to.contain('href="#iban"');
-    expect(mistyped.text).to.contain('تحقّق من «رقم الحساب المصرفي الدولي (IBAN)»: هناك خانة ناقصة أو زائدة');
-    expect(mistyped.text).to.contain('value="BH67 BMAG 0000 1299 1234 57"');
-    expect(await stored(id)).to.deep.equal(before);
-
-    await agent.get('/lang/en');
-    const foreign = await post('GB82 WEST 1234 5698 7654 32');
-    expect(foreign.status).to.equal(400);
-    expect(foreign.text).to.contain('must be a Bahraini IBAN of 22 characters starting with BH');
-    expect(await stored(id)).to.deep.equal(before);
-
-    expect((await post('bh67 bmag 0000 1299 1234 56')).status).to.equal(303);
-    expect((await stored(id)).iban).to.equal('BH67BMAG00001299123456');
-    const check = await agent.get(`/applications/${id}/check`);
-    expect(check.text).to.contain('BH67 BMAG 0000 1299 1234 56');
-  });
-
-  it('when required answers are left out in English, then each message reads as a sentence: a choice by its quoted question, a document by its name', async () => {
-    const definition = ctx.services.registry.latest('insurance-refund')!;
-    const id = await start(definition.slug);
-    await agent.get('/lang/en');
-    const pageOf = (key: string) =>
-      formSteps(definition).indexOf(definition.fields.find((f) => f.key === key)!.step);
-    const empty = async (page: number, blank: Record<string, string>) => {
-      const form = await agent.get(`/applications/${id}/form/${page}`);
-      return agent
-        .post(`/applications/${id}/form/${page}`)
-        .type('form')
-        .send(pageBody(definition, page, csrfFrom(form.text), blank));
-    };
-    const first = await empty(pageOf('payer'), { payer: '', applicantName: '' });
-    expect(first.status).to.equal(400);
-    expect(first.text).to.contain('Choose an answer for “The deposit was paid in the name of”');
-    expect(first.text).to.contain('Fill in “Applicant’s name”');
-    const files = await empty(pageOf('depositReceiptFile'), {});
-    expect(files.status).to.equal(400);
-    expect(files.text).to.contain('Upload the deposit receipt').and.contain('Upload the IBAN certificate');
-  });
-
-  it('when a part of an address is wrong in English, then the message names the address inside the sentence', async () => {
-    const definition = ctx.services.registry.latest('residence-certificate')!;
-    const id = await start(definition.slug);
-    await agent.get('/lang/en');
-    const page = formSteps(definition).indexOf(definition.fields.find((f) => f.key === 'address')!.step);
-    const form = await agent.get(`/applications/${id}/form/${page}`);
-    const res = await agent
-      .post(`/applications/${id}/form/${page}`)
-      .type('form')
-      .send(
-        pageBody(definition, page, csrfFrom(form.text), {
-          address: { flat: '', building: '12345', road: '4321', block: '338', area: 'Adliya' },
-        }),
-      );
-    expect(res.status).to.equal(400);
-    expect(res.text).to.contain('Enter the building number of the home address (up to 4 digits');
-  });
-
-  it('when a label is put inside an English sentence, then it starts in lower case unless it starts with an abbreviation', () => {
-    expect(inSentence('Deposit receipt')).to.equal('deposit receipt');
-    expect(inSentence('IBAN certificate')).to.equal('IBAN certificate');
-    expect(inSentence('CPR number')).to.equal('CPR number');
-    expect(inSentence('Contractor’s CR')).to.equal('contractor’s CR');
-    expect(inSentence('صورة')).to.equal('صورة');
   });
 
   it('when an answer or a document is changed from the check page, then every way back leads to the check page', async () => {

@@ -12,11 +12,9 @@ import {
   VALID_PASSWORD,
   type Agent,
 } from '../support/http.js';
-import { pageBody } from '../support/answers.js';
 import { makeStaff, type Person } from '../support/people.js';
-import { staffAct as actAsStaff } from '../support/applications.js';
+import { answerPages as answerPagesOf, staffAct as actAsStaff } from '../support/applications.js';
 import { PDF } from '../support/clamav.js';
-import { formSteps } from '../../workflows/form/form.js';
 import type { ServiceDefinition } from '../../workflows/types.js';
 
 describe(`The resident's journey (${dbLabel})`, () => {
@@ -46,16 +44,7 @@ describe(`The resident's journey (${dbLabel})`, () => {
   const start = (slug = definition.slug) => startApplication(agent, slug);
   const upload = (id: number, requirement: string, files: { name: string; buffer: Buffer }[]) =>
     uploadDocuments(agent, id, requirement, files);
-  async function answerPages(id: number) {
-    for (let page = 0; page < formSteps(definition).length; page++) {
-      const form = await agent.get(`/applications/${id}/form/${page}`);
-      const res = await agent
-        .post(`/applications/${id}/form/${page}`)
-        .type('form')
-        .send(pageBody(definition, page, csrfFrom(form.text)));
-      expect(res.status, `page ${page}`).to.equal(303);
-    }
-  }
+  const answerPages = (id: number) => answerPagesOf(agent, definition, id);
   async function submitComplete(): Promise<number> {
     const id = await start();
     for (const doc of definition.guide.documents.filter((d) => d.required)) {

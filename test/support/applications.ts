@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { TestContext } from './context.js';
 import type { Person } from './people.js';
@@ -114,4 +115,49 @@ export async function completedThroughServices(
   });
   expect(result.ok, JSON.stringify(result)).to.equal(true);
   return (await applications.findById(start.id))!;
+}
+
+/** Document rows as an upload would leave them (uploads themselves are tested in test/documents). */
+async function seedRequiredDocuments(ctx: TestContext, definition: ServiceDefinition, id: number) {
+  const app = (await ctx.services.applications.findById(id))!;
+  for (const doc of definition.guide.documents.filter((d) => d.required)) {
+    await ctx.db('documents').insert({
+      application_id: id,
+      requirement_key: doc.key,
+      // The shape of a generated name (the file itself is not there; removing it is quiet).
+      stored_name: `${randomBytes(16).toString('hex')}.pdf`,
+      original_name: `${doc.key}.pdf`,
+      media_type: 'application/pdf',
+      size_bytes: 1000,
+      sha256: '0'.repeat(64),
+      uploaded_by: app.applicant_id,
+      created_at: ctx.clock.now(),
+    });
+  }
+}
+
+/** Every page of the form sent over HTTP with valid answers, as its form sends it; each must be saved. */
+export async function answerPages(agent: Agent, definition: ServiceDefinition, id: number): Promise<void> {
+  for (let page = 0; page < formSteps(definition).length; page++) {
+    const form = await agent.get(`/applications/${id}/form/${page}`);
+    const res = await agent
+      .post(`/applications/${id}/form/${page}`)
+      .type('form')
+      .send(pageBody(definition, page, csrfFrom(form.text)));
+    expect(
+      res.status,
+      `${definition.slug} page ${page}: ${res.text.match(/<li><a href="#[^"]+">[^<]+/g)?.join(' ')}`,
+    ).to.equal(303);
+  }
+}
+
+/** `answerPages` with the rows of the required documents put in place first. */
+export async function answerAllPages(
+  ctx: TestContext,
+  agent: Agent,
+  definition: ServiceDefinition,
+  id: number,
+): Promise<void> {
+  await seedRequiredDocuments(ctx, definition, id);
+  await answerPages(agent, definition, id);
 }

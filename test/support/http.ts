@@ -115,7 +115,8 @@ export async function signedIn(app: Express, person: { email: string }): Promise
 export async function startApplication(agent: Agent, slug: string): Promise<number> {
   const token = await tokenFor(agent, `/services/${slug}`);
   const res = await agent.post(`/services/${slug}/apply`).type('form').send({ _csrf: token });
-  return Number(/\/applications\/(\d+)\//.exec(res.headers.location as string)?.[1]);
+  expect(res.status, slug).to.equal(303);
+  return Number(/\/applications\/(\d+)\/form\/0/.exec(res.headers.location as string)?.[1]);
 }
 
 /** Files for one document requirement through the application's documents page. */
