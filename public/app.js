@@ -11,6 +11,25 @@ document.addEventListener('DOMContentLoaded', () => {
     button.addEventListener('click', () => window.print());
   }
 
+  // File inputs in the page's language (views/partials/file-picker.ejs): the face shows, the real
+  // input lies over it, and the names of the chosen files are written in as they change.
+  for (const picker of document.querySelectorAll('[data-file-picker]')) {
+    const input = picker.querySelector('input[type="file"]');
+    const face = picker.querySelector('.file-picker-face');
+    const names = picker.querySelector('.file-picker-names');
+    if (!(input instanceof HTMLInputElement) || !(face instanceof HTMLElement) || !names) continue;
+    const separator = document.documentElement.lang === 'ar' ? '، ' : ', ';
+    const show = () => {
+      const chosen = [...(input.files || [])].map((file) => file.name);
+      names.textContent = chosen.length ? chosen.join(separator) : names.getAttribute('data-none') || '';
+    };
+    face.hidden = false;
+    picker.classList.add('file-picker-on');
+    input.addEventListener('change', show);
+    // A page brought back by the browser's Back button may keep the files chosen before.
+    show();
+  }
+
   // Conditional questions: hide a field until the answer it depends on matches. Without this
   // script every question shows, and the server ignores the ones whose condition does not hold.
   const form = document.querySelector('form');

@@ -166,9 +166,22 @@ describe('The resident journey in a real browser', () => {
       // Page 3: the documents, chosen on the page itself and sent with its form.
       await page.waitForURL(/\/form\/2$/);
       await axe('form page 3 (documents)');
-      await page
-        .getByLabel(lang === 'ar' ? 'البطاقة الذكية' : 'Smart card', { exact: true })
-        .setInputFiles(files.cprCopy);
+      // The file inputs speak the page's language, not the browser's (English here): a click on the
+      // face reaches the real input, and the chosen file's name replaces "no file chosen".
+      const smartCard = page.locator('[data-file-picker]', { has: page.locator('#cprCopyFile') });
+      const face = smartCard.locator('.file-picker-face');
+      expect(await face.isVisible()).to.equal(true);
+      expect(await face.locator('.file-picker-button').textContent()).to.equal(t('filePicker.chooseMany'));
+      expect(await face.locator('.file-picker-names').textContent()).to.equal(t('filePicker.none'));
+      const box = (await face.boundingBox())!;
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.mouse.click(box.x + box.width / 2, box.y + box.height / 2),
+      ]);
+      expect(chooser.element()).to.not.equal(null);
+      expect(await chooser.element().getAttribute('id')).to.equal('cprCopyFile');
+      await chooser.setFiles(files.cprCopy);
+      expect(await face.locator('.file-picker-names').textContent()).to.equal('smart-card.pdf');
       await page
         .getByLabel(lang === 'ar' ? 'عقد الإيجار أو وثيقة الملكية' : 'Lease or title deed', { exact: true })
         .setInputFiles(files.tenancyProof);

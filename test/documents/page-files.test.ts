@@ -173,6 +173,22 @@ describe(`Files sent with a form page: answers and documents saved by one reques
       expect(await applications()).to.have.length(0);
     });
 
+    it("when the page is opened in Arabic and in English, then the file input's face says what to do in that language, hidden until the page's script shows it", async () => {
+      for (const [lang, choose, none] of [
+        ['ar', 'اختر ملفًا', 'لم تختر أي ملف'],
+        ['en', 'Choose file', 'No file chosen'],
+      ] as const) {
+        await agent.get(`/lang/${lang}`);
+        const { page } = await openFirstPage();
+        const picker =
+          /<div class="file-picker[^"]*" data-file-picker>([\s\S]*?)<\/div>/.exec(page.text)?.[1] ?? '';
+        // The real input stays inside, with its name, and the face (one file: "Choose file") beside it.
+        expect(picker).to.match(/<input[^>]*type="file"[^>]*id="photo"[^>]*name="photo"/);
+        expect(picker).to.match(/<span class="file-picker-face form-control" aria-hidden="true" hidden>/);
+        expect(picker).to.contain(`>${choose}</span>`).and.contain(`data-none="${none}">${none}</span>`);
+      }
+    });
+
     it('when the page is continued with its answer and a PDF, then one request makes the draft with both', async () => {
       const { token } = await openFirstPage();
       const res = await postFirstPage(token, { action: 'continue', subject: 'A sign' }, [
