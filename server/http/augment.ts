@@ -27,6 +27,7 @@ declare module 'express-serve-static-core' {
     formatAnswer: ReturnType<typeof answerFormatter>;
     displayMobile: (value: string | null | undefined) => string;
     localMobile: (value: string | null | undefined) => string;
+    partsOfDate: (value: unknown) => { day: string; month: string; year: string };
     unread: number;
     /** Values the layout fetches only when it renders (server/http/render.ts). */
     lazy?: LazyLocals;

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { DEFAULT_LANG, dirOf, isLang, translator } from '../i18n.js';
 import { answerFormatter, dateFormatter, moneyFormatter } from './formatting.js';
 import { displayMobile, localMobile } from '../../workflows/identifiers.js';
+import { partsOfDate } from '../../workflows/form/date-parts.js';
 import { expectedDecisionAt } from '../../workflows/describe.js';
 
 export const LANG_COOKIE = 'lang';
@@ -26,6 +27,7 @@ export const languageLocals: RequestHandler = (req, res, next) => {
   res.locals.formatAnswer = answerFormatter(lang);
   res.locals.displayMobile = displayMobile;
   res.locals.localMobile = localMobile;
+  res.locals.partsOfDate = partsOfDate;
   res.locals.expectedDecisionAt = expectedDecisionAt;
   next();
 };

@@ -8,6 +8,7 @@ import {
   type Answers,
 } from '../../workflows/form/form.js';
 import { ADDRESS_PARTS, type FieldProblem } from '../../workflows/form/field-rules.js';
+import { DATE_PARTS, dateFromParts } from '../../workflows/form/date-parts.js';
 import type { ServiceDefinition } from '../../workflows/types.js';
 import type { ApplicationRow } from '../../db/repositories/applications.js';
 import type { DocumentRow } from '../../db/repositories/documents.js';
@@ -17,15 +18,21 @@ import { HttpError } from '../http/errors.js';
 import { formBody, listField } from '../http/form-errors.js';
 import { uploadedFiles } from '../http/uploads.js';
 
-/** Reads one page's fields from the body: addresses come as `key.part`, checkboxes as repeated keys. */
+/**
+ * Reads one page's fields from the body: addresses come as `key.part`, dates as `key.day`, `key.month`
+ * and `key.year` (or, from a client that sends it so, as `key` in `YYYY-MM-DD`), checkboxes as
+ * repeated keys.
+ */
 export function submittedValues(definition: ServiceDefinition, page: number, body: Record<string, unknown>) {
   const step = formSteps(definition)[page];
   const values: Record<string, unknown> = {};
+  const partsOf = (key: string, parts: readonly string[]) =>
+    Object.fromEntries(parts.map((p) => [p, body[`${key}.${p}`]]));
   for (const field of step === undefined ? [] : fieldsOfStep(definition, step)) {
-    values[field.key] =
-      field.type === 'address'
-        ? Object.fromEntries(ADDRESS_PARTS.map((p) => [p, body[`${field.key}.${p}`]]))
-        : body[field.key];
+    if (field.type === 'address') values[field.key] = partsOf(field.key, ADDRESS_PARTS);
+    else if (field.type === 'date' && DATE_PARTS.some((p) => `${field.key}.${p}` in body))
+      values[field.key] = dateFromParts(partsOf(field.key, DATE_PARTS));
+    else values[field.key] = body[field.key];
   }
   return values;
 }
@@ -45,7 +52,8 @@ export function shownProblems(res: Response, definition: ServiceDefinition, prob
   return problems.map((p) => {
     const field = definition.fields.find((f) => f.key === p.field);
     const label = field ? res.locals.pick(field.label) : p.field;
-    const anchor = field?.type === 'address' ? `${p.field}-building` : p.field;
+    const anchor =
+      field?.type === 'address' ? `${p.field}-building` : field?.type === 'date' ? `${p.field}-day` : p.field;
     return {
       field: p.field,
       href: `#${anchor}`,

@@ -14,6 +14,7 @@ import {
 import { PDF, requireClamd } from '../support/clamav.js';
 import { VALID_PASSWORD } from '../support/http.js';
 import { translator, type Lang } from '../../server/i18n.js';
+import { dateFormatter } from '../../server/http/formatting.js';
 
 /** What a person in each language types, and the account they sign up with. */
 const PEOPLE = {
@@ -156,7 +157,13 @@ describe('The resident journey in a real browser', () => {
       await page.getByLabel(t('apply.address.block')).pressSequentially('338');
       await page.locator('#address-area').pressSequentially(person.area);
       await page.getByLabel(lang === 'ar' ? 'مستأجر' : 'Tenant', { exact: true }).check();
-      await page.locator('#residentSince').fill('2024-03-01');
+      // A date as day, month and year, whatever the browser's language (decision 0024).
+      const since = page.getByRole('group', {
+        name: lang === 'ar' ? 'تاريخ بدء السكن في العنوان' : 'Living at this address since',
+      });
+      await since.getByLabel(t('apply.date.day')).fill(lang === 'ar' ? '١' : '1');
+      await since.getByLabel(t('apply.date.month')).fill('3');
+      await since.getByLabel(t('apply.date.year')).fill('2024');
       await page
         .locator('#purpose')
         .selectOption({ label: lang === 'ar' ? 'تسجيل في مدرسة' : 'School registration' });
@@ -173,14 +180,18 @@ describe('The resident journey in a real browser', () => {
       expect(await face.isVisible()).to.equal(true);
       expect(await face.locator('.file-picker-button').textContent()).to.equal(t('filePicker.chooseMany'));
       expect(await face.locator('.file-picker-names').textContent()).to.equal(t('filePicker.none'));
-      const box = (await face.boundingBox())!;
-      const [chooser] = await Promise.all([
-        page.waitForEvent('filechooser'),
-        page.mouse.click(box.x + box.width / 2, box.y + box.height / 2),
-      ]);
-      expect(chooser.element()).to.not.equal(null);
-      expect(await chooser.element().getAttribute('id')).to.equal('cprCopyFile');
-      await chooser.setFiles(files.cprCopy);
+      // What a click on the face's button or its text lands on: the real input.
+      await face.scrollIntoViewIfNeeded();
+      const hit = await face.evaluate((el) =>
+        ['.file-picker-button', '.file-picker-names'].map((part) => {
+          const r = el.querySelector(part)!.getBoundingClientRect();
+          return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.id;
+        }),
+      );
+      expect(hit).to.deep.equal(['cprCopyFile', 'cprCopyFile']);
+      await page
+        .getByLabel(lang === 'ar' ? 'البطاقة الذكية' : 'Smart card', { exact: true })
+        .setInputFiles(files.cprCopy);
       expect(await face.locator('.file-picker-names').textContent()).to.equal('smart-card.pdf');
       await page
         .getByLabel(lang === 'ar' ? 'عقد الإيجار أو وثيقة الملكية' : 'Lease or title deed', { exact: true })
@@ -199,7 +210,8 @@ describe('The resident journey in a real browser', () => {
         .to.contain(person.name)
         .and.contain(person.cpr)
         .and.contain(person.area)
-        .and.contain(lang === 'ar' ? 'مستأجر' : 'Tenant');
+        .and.contain(lang === 'ar' ? 'مستأجر' : 'Tenant')
+        .and.contain(dateFormatter(lang)('2024-03-01', { time: false }));
       // Read back grouped: +973 3600 1234.
       const mobileAnswer = page.locator('dl.answers [dir=ltr]', {
         hasText: `${person.mobile.slice(0, 4)} ${person.mobile.slice(4)}`,

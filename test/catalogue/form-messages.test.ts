@@ -119,4 +119,47 @@ describe(`The form runner's messages (${dbLabel})`, () => {
     expect(inSentence('Contractor’s CR')).to.equal('contractor’s CR');
     expect(inSentence('صورة')).to.equal('صورة');
   });
+  it('when a date is typed as day, month and year, then it is stored as YYYY-MM-DD and shown again in its boxes; an impossible one is refused in Arabic and English, its link leading to the day, the boxes kept as typed and nothing stored', async () => {
+    const definition = ctx.services.registry.latest('residence-certificate')!;
+    const id = await startApplication(agent, definition.slug);
+    await answerAllPages(ctx, agent, definition, id);
+    const post = async (residentSince: Record<string, string>) => {
+      const form = await agent.get(`/applications/${id}/form/1`);
+      return agent
+        .post(`/applications/${id}/form/1`)
+        .type('form')
+        .send(pageBody(definition, 1, csrfFrom(form.text), { residentSince }));
+    };
+
+    // Arabic-Indic digits and a one-digit day and month, as people type them.
+    expect((await post({ day: '٧', month: '3', year: '٢٠٢٤' })).status).to.equal(303);
+    expect((await stored(id)).residentSince).to.equal('2024-03-07');
+    const again = await agent.get(`/applications/${id}/form/1`);
+    for (const [part, value] of [
+      ['day', '07'],
+      ['month', '03'],
+      ['year', '2024'],
+    ])
+      expect(again.text).to.match(
+        new RegExp(`id="residentSince-${part}" name="residentSince.${part}"\\s+value="${value}"`),
+      );
+
+    const before = await stored(id);
+    for (const lang of ['ar', 'en'] as const) {
+      await agent.get(`/lang/${lang}`);
+      const res = await post({ day: '31', month: '2', year: '2024' });
+      expect(res.status).to.equal(400);
+      expect(res.text).to.contain('href="#residentSince-day"');
+      expect(res.text).to.contain(
+        lang === 'ar'
+          ? 'يجب أن يكون «تاريخ بدء السكن في العنوان» تاريخًا صحيحًا'
+          : 'Living at this address since must be a real date',
+      );
+      expect(res.text).to.match(/name="residentSince.day"\s+value="31"/);
+      expect(res.text).to.match(/name="residentSince.month"\s+value="02"/);
+    }
+    // A year of two digits is not a year.
+    expect((await post({ day: '7', month: '3', year: '24' })).status).to.equal(400);
+    expect(await stored(id)).to.deep.equal(before);
+  });
 });
