@@ -1,102 +1,26 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
-import { createTestContext, dbLabel, sharedRegistry, type TestContext } from '../support/context.js';
-import { agentFor, csrfFrom, signUpResident, type Agent } from '../support/http.js';
+import { dbLabel, type TestContext } from '../support/context.js';
+import { csrfFrom, type Agent } from '../support/http.js';
 import { makeStaff } from '../support/people.js';
-import { closedPort, EICAR, fakeExecutable, PDF, PNG, pdfOfSize, requireClamd } from '../support/clamav.js';
-import { defineService } from '../../workflows/define-service.js';
-import { standardReview } from '../../workflows/standard-review.js';
-import { createRegistry } from '../../workflows/registry.js';
-import { strayDocuments } from '../../server/services/page-files.js';
-
-const text = (ar: string, en: string) => ({ ar, en });
-
-/** A service whose first page asks for a file beside a text field. */
-const FILE_FIRST = defineService({
-  slug: 'file-first-test',
-  version: 1,
-  name: text('خدمة تبدأ بملف', 'A service that starts with a file'),
-  summary: text('للاختبار.', 'For tests.'),
-  description: text('للاختبار.', 'For tests.'),
-  category: 'complaints',
-  applicants: ['resident'],
-  department: 'customer-services',
-  workflow: standardReview(),
-  guide: {
-    documents: [
-      {
-        key: 'photo',
-        label: text('صورة', 'Photo'),
-        required: true,
-        types: ['pdf'],
-        maxSizeMb: 1,
-        maxFiles: 1,
-      },
-    ],
-    fee: { amount: 0 },
-    slaDays: 5,
-    queryWindowDays: 5,
-  },
-  fields: [
-    { key: 'subject', type: 'text', step: 0, maxLength: 120, label: text('الموضوع', 'Subject') },
-    { key: 'photo', type: 'file', step: 0, document: 'photo', label: text('صورة', 'Photo') },
-  ],
-});
-
-const START = `/services/${FILE_FIRST.slug}/apply`;
-
-/** The file question above the text question, for the order of the error summary. */
-const FILE_ABOVE = defineService({
-  ...FILE_FIRST,
-  slug: 'file-above-test',
-  workflow: standardReview(),
-  fields: [FILE_FIRST.fields[1]!, FILE_FIRST.fields[0]!],
-});
-
-/** A file question that shows only for one answer: a power of attorney when someone applies for another. */
-const FILE_WHEN = defineService({
-  ...FILE_FIRST,
-  slug: 'file-when-test',
-  workflow: standardReview(),
-  guide: {
-    ...FILE_FIRST.guide,
-    documents: [
-      {
-        key: 'attorney',
-        label: text('الوكالة', 'Power of attorney'),
-        required: true,
-        types: ['pdf'],
-        maxSizeMb: 1,
-        maxFiles: 1,
-      },
-    ],
-  },
-  fields: [
-    { key: 'subject', type: 'text', step: 0, maxLength: 120, label: text('الموضوع', 'Subject') },
-    { key: 'forOther', type: 'yesno', step: 0, label: text('لشخص آخر؟', 'For someone else?') },
-    {
-      key: 'attorney',
-      type: 'file',
-      step: 0,
-      document: 'attorney',
-      showWhen: { field: 'forOther', equals: 'yes' },
-      label: text('الوكالة', 'Power of attorney'),
-    },
-  ],
-});
+import { PDF, requireClamd } from '../support/clamav.js';
+import {
+  FILE_ABOVE,
+  FILE_FIRST,
+  FILE_WHEN,
+  START,
+  openFirstPage as openFirst,
+  pageFilePortal,
+  postFirstPage as postFirst,
+} from '../support/page-file-services.js';
 
 describe(`Files sent with a form page: answers and documents saved by one request (${dbLabel})`, () => {
   let ctx: TestContext;
   let agent: Agent;
   before(requireClamd);
 
-  async function setUp(env: Record<string, string> = {}) {
-    ctx = await createTestContext({
-      env,
-      registry: createRegistry([...(await sharedRegistry()).all(), FILE_FIRST, FILE_WHEN, FILE_ABOVE]),
-    });
-    agent = agentFor(ctx.app);
-    await signUpResident(agent);
+  async function setUp() {
+    ({ ctx, agent } = await pageFilePortal());
   }
   afterEach(() => ctx?.close());
 
@@ -112,18 +36,9 @@ describe(`Files sent with a form page: answers and documents saved by one reques
       .orderBy('id');
   const storedFiles = () => fs.readdirSync(ctx.config.uploadDir);
 
-  /** The first page, opened as the guide's link does, and its CSRF token. */
-  async function openFirstPage() {
-    const page = await agent.get(START);
-    expect(page.status).to.equal(200);
-    return { page, token: csrfFrom(page.text) };
-  }
-
-  function postFirstPage(token: string, fields: Record<string, string>, file?: [Buffer, string]) {
-    const req = agent.post(START).field('_csrf', token);
-    for (const [key, value] of Object.entries(fields)) req.field(key, value);
-    return file ? req.attach('photo', file[0], file[1]) : req;
-  }
+  const openFirstPage = () => openFirst(agent);
+  const postFirstPage = (token: string, fields: Record<string, string>, file?: [Buffer, string]) =>
+    postFirst(agent, token, fields, file);
 
   /** The conditional service's first page, answered and sent with a power of attorney. */
   async function sendWithAttorney(forOther: 'yes' | 'no') {
@@ -334,124 +249,5 @@ describe(`Files sent with a form page: answers and documents saved by one reques
       expect(JSON.parse(draft!.form_data as string)).to.deep.equal({});
       expect(await documents()).to.have.length(1);
     });
-
-    for (const [name, file, status, ar] of [
-      [
-        'a file over the requirement’s size',
-        pdfOfSize(1024 * 1024 + 1),
-        413,
-        'يجب ألا يزيد حجم كل ملف على 1 ميغابايت',
-      ],
-      ['a renamed executable', fakeExecutable(), 415, 'يجب أن يكون الملف من نوع PDF'],
-      ['an image where only PDF is allowed', PNG, 415, 'يجب أن يكون الملف من نوع PDF'],
-      ['the EICAR test file', EICAR, 422, 'الملف يحتوي على برمجية خبيثة'],
-    ] as const) {
-      it(`when ${name} is sent, then the page comes back with ${status} and its reason, and nothing is stored`, async () => {
-        const { token } = await openFirstPage();
-        const res = await postFirstPage(token, { action: 'continue', subject: 'A sign' }, [
-          file,
-          'photo.pdf',
-        ]);
-        expect(res.status).to.equal(status);
-        expect(res.text).to.contain(ar).and.contain('value="A sign"');
-        expect(await applications()).to.have.length(0);
-        expect(storedFiles()).to.have.length(0);
-      });
-    }
-
-    it('when two files are sent for a requirement that takes one, then 413 says how many are allowed', async () => {
-      const { token } = await openFirstPage();
-      await agent.get(`/lang/en?next=${encodeURIComponent(START)}`);
-      const res = await agent
-        .post(START)
-        .field('_csrf', token)
-        .field('action', 'continue')
-        .field('subject', 'A sign')
-        .attach('photo', PDF, 'a.pdf')
-        .attach('photo', PDF, 'b.pdf');
-      expect(res.status).to.equal(413);
-      expect(res.text).to.contain('Photo: choose no more than 1 files in all');
-      expect(await applications()).to.have.length(0);
-    });
-
-    it('when a file arrives in a field the page does not have, then it is refused with 400 and nothing is stored', async () => {
-      const { token } = await openFirstPage();
-      const res = await agent
-        .post(START)
-        .field('_csrf', token)
-        .field('action', 'continue')
-        .field('subject', 'A sign')
-        .attach('somethingElse', PDF, 'a.pdf');
-      expect(res.status).to.equal(400);
-      expect(await applications()).to.have.length(0);
-    });
-
-    it('when the multipart page has no CSRF token or a wrong one, then it is refused with 403 and nothing is stored', async () => {
-      await openFirstPage();
-      const none = await agent.post(START).field('action', 'continue').attach('photo', PDF, 'a.pdf');
-      expect(none.status).to.equal(403);
-      const wrong = await agent
-        .post(START)
-        .field('_csrf', 'not-the-token')
-        .field('action', 'continue')
-        .attach('photo', PDF, 'a.pdf');
-      expect(wrong.status).to.equal(403);
-      // A multipart type with no body at all is checked too.
-      const empty = await agent.post(START).set('Content-Type', 'multipart/form-data; boundary=x');
-      expect(empty.status).to.be.oneOf([400, 403]);
-      expect(await applications()).to.have.length(0);
-    });
-  });
-
-  describe('with the scanner unreachable', () => {
-    it('when a file is sent with a page, then it is refused with 503, saying why, and nothing is stored', async () => {
-      await setUp({ CLAMAV_HOST: '127.0.0.1', CLAMAV_PORT: String(await closedPort()) });
-      const { token } = await openFirstPage();
-      await agent.get(`/lang/en?next=${encodeURIComponent(START)}`);
-      const res = await postFirstPage(token, { action: 'continue', subject: 'A sign' }, [PDF, 'a.pdf']);
-      expect(res.status).to.equal(503);
-      expect(res.text).to.contain('files cannot be checked for viruses at the moment');
-      expect(await applications()).to.have.length(0);
-      expect(storedFiles()).to.have.length(0);
-    });
-  });
-});
-
-describe('Stored documents of questions that do not show', () => {
-  const doc = (requirement_key: string) => ({ requirement_key });
-  const TWO_ASK = defineService({
-    ...FILE_WHEN,
-    slug: 'file-two-ask-test',
-    workflow: standardReview(),
-    fields: [
-      ...FILE_WHEN.fields,
-      // A second question asking for the same document, shown for the other answer.
-      {
-        key: 'attorneyCopy',
-        type: 'file',
-        step: 0,
-        document: 'attorney',
-        showWhen: { field: 'forOther', equals: 'no' },
-        label: text('نسخة', 'A copy'),
-      },
-    ],
-  });
-
-  it('when no question asking for a document shows, then its stored files are stray', () => {
-    expect(strayDocuments(FILE_WHEN, { forOther: 'no' }, [doc('attorney')])).to.deep.equal([doc('attorney')]);
-    expect(strayDocuments(FILE_WHEN, {}, [doc('attorney')])).to.deep.equal([doc('attorney')]);
-  });
-
-  it('when a question asking for the document shows, then its files are not stray', () => {
-    expect(strayDocuments(FILE_WHEN, { forOther: 'yes' }, [doc('attorney')])).to.deep.equal([]);
-  });
-
-  it('when two questions ask for one document and either shows, then its files are not stray', () => {
-    expect(strayDocuments(TWO_ASK, { forOther: 'no' }, [doc('attorney')])).to.deep.equal([]);
-    expect(strayDocuments(TWO_ASK, { forOther: 'yes' }, [doc('attorney')])).to.deep.equal([]);
-  });
-
-  it('when a document is asked by no question of the form, then its files are never stray', () => {
-    expect(strayDocuments(FILE_WHEN, { forOther: 'no' }, [doc('site-plan')])).to.deep.equal([]);
   });
 });
