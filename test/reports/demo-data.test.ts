@@ -152,6 +152,27 @@ describe(`Demo data on a fresh install (${dbLabel})`, function () {
     expect(inReview.map((e) => e.event)).to.include('START_REVIEW');
   });
 
+  it('when demo staff ask for more information or reject, or an applicant raises a query, then it is written in the language the applicant reads', async () => {
+    const written = await db('application_events as e')
+      .join('applications as a', 'a.id', 'e.application_id')
+      .join('users as u', 'u.id', 'a.applicant_id')
+      .whereIn('e.event', ['REQUEST_INFO', 'REJECT', 'RAISE_QUERY', 'UPHOLD'])
+      .select<{ event: string; comment: string; lang: string }[]>(
+        'e.event',
+        'e.comment',
+        'u.preferred_lang as lang',
+      );
+    const arabic = /[\u0600-\u06ff]/;
+    for (const lang of ['ar', 'en']) {
+      const mine = written.filter((w) => w.lang === lang);
+      expect(new Set(mine.map((w) => w.event)), lang)
+        .to.include('REJECT')
+        .and.include('REQUEST_INFO');
+      for (const w of mine)
+        expect(arabic.test(w.comment), `${w.event} to a reader of ${lang}`).to.equal(lang === 'ar');
+    }
+  });
+
   it('when the portal starts again on a database with applications, then no more demo data is added', async () => {
     const period = services.stats.defaultPeriod();
     const again = await seedDemoApplications({

@@ -66,11 +66,18 @@ export const ACTOR_OF: Record<string, { role: Role; who: keyof typeof SENTINEL |
   QUERY_WINDOW_CLOSE: { role: 'system', who: null },
 };
 
-export const COMMENTS: Record<string, string> = {
-  REQUEST_INFO: 'Please upload a clearer copy of the document.',
-  REJECT: 'The address is outside the municipality.',
-  RAISE_QUERY: 'I live at this address; please look again.',
-  UPHOLD: 'The documents do not show residence at this address.',
+/** What people write with an event, in the applicant's language: staff write to them in it, and they write in it. */
+export const COMMENTS: Record<string, { ar: string; en: string }> = {
+  REQUEST_INFO: { ar: 'يرجى رفع نسخة أوضح من المستند.', en: 'Please upload a clearer copy of the document.' },
+  REJECT: { ar: 'العنوان خارج نطاق البلدية.', en: 'The address is outside the municipality.' },
+  RAISE_QUERY: {
+    ar: 'أسكن في هذا العنوان، أرجو إعادة النظر.',
+    en: 'I live at this address; please look again.',
+  },
+  UPHOLD: {
+    ar: 'لا تُثبت المستندات السكن في هذا العنوان.',
+    en: 'The documents do not show residence at this address.',
+  },
 };
 
 export interface PathEvent {
@@ -154,15 +161,16 @@ export class WorkflowPaths {
   }
 
   /** The template for what happened; SLA_ESCALATE only sets a flag, so it is driven right after SUBMIT. */
-  template(definition: ServiceDefinition, happened: PathEvent[]): PathTemplate {
+  template(definition: ServiceDefinition, happened: PathEvent[], lang: 'ar' | 'en'): PathTemplate {
     const path = happened.filter((e) => e.type !== 'SLA_ESCALATE');
     const escalated = path.length < happened.length;
-    const key = `${definition.slug}|${escalated}|${path.map(label).join(',')}`;
+    const key = `${definition.slug}|${lang}|${escalated}|${path.map(label).join(',')}`;
     let template = this.templates.get(key);
     if (!template) {
       const driven = this.drive(
         definition,
         escalated ? [path[0]!, { type: 'SLA_ESCALATE' }, ...path.slice(1)] : path,
+        lang,
       );
       const context = driven.persisted.context as {
         escalated?: boolean;
@@ -183,8 +191,8 @@ export class WorkflowPaths {
     return template;
   }
 
-  private drive(definition: ServiceDefinition, path: PathEvent[]): Driven {
-    const keyOf = (n: number) => `${definition.slug}|${path.slice(0, n).map(label).join(',')}`;
+  private drive(definition: ServiceDefinition, path: PathEvent[], lang: 'ar' | 'en'): Driven {
+    const keyOf = (n: number) => `${definition.slug}|${lang}|${path.slice(0, n).map(label).join(',')}`;
     let n = path.length;
     while (n > 0 && !this.driven.has(keyOf(n))) n--;
     let current: Driven = this.driven.get(keyOf(n)) ?? {
@@ -200,7 +208,7 @@ export class WorkflowPaths {
       const actor = ACTOR_OF[e.type];
       if (!actor) throw new Error(`no actor known for ${e.type}`);
       const event: Record<string, unknown> & { type: string } = { type: e.type };
-      if (COMMENTS[e.type]) event.comment = COMMENTS[e.type];
+      if (COMMENTS[e.type]) event.comment = COMMENTS[e.type]![lang];
       if (e.department) event.department = e.department;
       if (e.type === 'SCHEDULE_INSPECTION')
         Object.assign(event, { date: '2026-01-06', inspector: 'Site team' });

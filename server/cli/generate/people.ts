@@ -64,6 +64,8 @@ export interface Applicant {
   email: string;
   mobile: string;
   home: MunicipalityCode;
+  /** The language the person reads the portal in: staff write to them in it, and they write in it. */
+  lang: 'ar' | 'en';
 }
 
 export interface Staff {
@@ -127,7 +129,15 @@ export async function createPopulation(
 ): Promise<Population> {
   const rng = rngFrom(options.seed, 1);
   const redraw = rngFrom(options.seed, 5);
-  const existing = await db('users').select<ExistingUser[]>('id', 'email', 'cpr', 'cr', 'name', 'mobile');
+  const existing = await db('users').select<ExistingUser[]>(
+    'id',
+    'email',
+    'cpr',
+    'cr',
+    'name',
+    'mobile',
+    'preferred_lang',
+  );
   const byEmail = new Map(existing.map((u) => [u.email, u]));
   const cprs = new Set(existing.map((u) => u.cpr).filter(Boolean));
   const crs = new Set(existing.map((u) => u.cr).filter(Boolean));
@@ -159,7 +169,19 @@ export async function createPopulation(
     let person: Applicant;
     if (found) {
       const { id, name, cpr, cr } = found;
-      person = { id: Number(id), kind, name, cpr, cr, email, mobile: found.mobile ?? mobile, home };
+      const reads =
+        found.preferred_lang === 'en' || found.preferred_lang === 'ar' ? found.preferred_lang : lang;
+      person = {
+        id: Number(id),
+        kind,
+        name,
+        cpr,
+        cr,
+        email,
+        mobile: found.mobile ?? mobile,
+        home,
+        lang: reads,
+      };
     } else {
       let cpr: string | null = null;
       let cr: string | null = null;
@@ -182,7 +204,7 @@ export async function createPopulation(
         password_hash: options.passwordHash,
         preferred_lang: lang,
       });
-      person = { id, kind, name: who.name, cpr, cr, email, mobile, home };
+      person = { id, kind, name: who.name, cpr, cr, email, mobile, home, lang };
     }
     (investor ? investors : residents).push(person);
   }
@@ -265,4 +287,5 @@ export interface ExistingUser {
   cr: string | null;
   name: string;
   mobile: string | null;
+  preferred_lang: string | null;
 }

@@ -156,7 +156,7 @@ export async function writeApplications(
 
       const planned = planTimeline(rng, service, submittedAt, days);
       const happened = planned.filter((e) => e.at <= now);
-      const template = paths.template(service.definition, happened);
+      const template = paths.template(service.definition, happened, applicant.lang);
       const reviewed = happened.some((e) => e.type === 'START_REVIEW');
       const reviewer =
         reviewed || rng() < SHARES.assignedBeforeReview
