@@ -13,12 +13,12 @@ document.addEventListener('DOMContentLoaded', () => {
 
   // File inputs in the page's language (views/partials/file-picker.ejs): the face shows, the real
   // input lies over it, and the names of the chosen files are written in as they change.
+  const separator = document.documentElement.lang === 'ar' ? '، ' : ', ';
   for (const picker of document.querySelectorAll('[data-file-picker]')) {
     const input = picker.querySelector('input[type="file"]');
     const face = picker.querySelector('.file-picker-face');
     const names = picker.querySelector('.file-picker-names');
     if (!(input instanceof HTMLInputElement) || !(face instanceof HTMLElement) || !names) continue;
-    const separator = document.documentElement.lang === 'ar' ? '، ' : ', ';
     const show = () => {
       const chosen = [...(input.files || [])].map((file) => file.name);
       names.textContent = chosen.length ? chosen.join(separator) : names.getAttribute('data-none') || '';
