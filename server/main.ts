@@ -62,7 +62,7 @@ async function prepare(config: Config, logger: Logger, db: Knex): Promise<void> 
     period,
     now: new Date(`${period.to}T00:00:00+03:00`),
     logger,
-    issueCertificate: (id) => services.certificates.issueFor(id),
+    issueCertificate: (id, options) => services.certificates.issueFor(id, options),
   });
   if (created > 0)
     console.log(

@@ -121,9 +121,13 @@ export function certificatesService(deps: {
 
   /**
    * Issues the certificate of an accepted application, once: a second delivery of the same
-   * outbox row (or of any other) finds the first certificate and returns it.
+   * outbox row (or of any other) finds the first certificate and returns it. It is dated now, or at
+   * `issuedAt` for one issued after the fact (the demo's applications, accepted weeks before the seed).
    */
-  async function issueFor(applicationId: number): Promise<{ certificate: CertificateRow; created: boolean }> {
+  async function issueFor(
+    applicationId: number,
+    options: { issuedAt?: Date } = {},
+  ): Promise<{ certificate: CertificateRow; created: boolean }> {
     const existing = await forApplication(applicationId);
     if (existing) return { certificate: existing, created: false };
     const app = await db<ApplicationRow>('applications').where({ id: applicationId }).first();
@@ -132,7 +136,7 @@ export function certificatesService(deps: {
     const holder = await db<UserRow>('users').where({ id: app.applicant_id }).first();
     if (!holder) throw new Error(`applicant of application ${applicationId} not found`);
     const definition = definitionOf(app);
-    const issuedAt = clock.now();
+    const issuedAt = options.issuedAt ?? clock.now();
     const kind = holder.kind === 'investor' ? 'cr' : 'cpr';
     const content: StoredContent = {
       reference: app.reference ?? `#${app.id}`,

@@ -74,8 +74,8 @@ export async function seedDemoApplications(deps: {
   period: { from: string };
   now: Date;
   logger: Logger;
-  /** Issues the certificate of an accepted application (services.certificates.issueFor). */
-  issueCertificate?: (applicationId: number) => Promise<unknown>;
+  /** Issues the certificate of an accepted application, dated (services.certificates.issueFor). */
+  issueCertificate?: (applicationId: number, options: { issuedAt: Date }) => Promise<unknown>;
 }): Promise<number> {
   const { db, logger } = deps;
   const existing: unknown = await db('applications').first('id');
@@ -94,16 +94,20 @@ export async function seedDemoApplications(deps: {
     },
     (line) => logger.debug(line),
   );
-  // The generator records the accepted certificate applications' numbers in their outcome; the
-  // certificates themselves (PDF, QR code, /verify) are issued as the outbox would have.
+  // The generator records the accepted certificate applications' numbers and issue times in their
+  // outcome; the certificates themselves (PDF, QR code, /verify) are issued as the outbox would have,
+  // dated when it would have issued them (moments after the decision), not on the day of the seed.
   let certificates = 0;
   if (deps.issueCertificate) {
     const accepted = await db('applications')
       .where({ status: 'accepted' })
       .whereLike('outcome', '%"certificate"%')
       .orderBy('id')
-      .pluck<number[]>('id');
-    for (const id of accepted) await deps.issueCertificate(id);
+      .select<{ id: number; outcome: string }[]>('id', 'outcome');
+    for (const { id, outcome } of accepted) {
+      const { certificate } = JSON.parse(outcome) as { certificate: { issuedAt: string } };
+      await deps.issueCertificate(id, { issuedAt: new Date(certificate.issuedAt) });
+    }
     certificates = accepted.length;
   }
   logger.info(

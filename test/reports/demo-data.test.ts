@@ -45,7 +45,7 @@ describe(`Demo data on a fresh install (${dbLabel})`, function () {
       period,
       now: new Date(`${period.to}T00:00:00+03:00`),
       logger,
-      issueCertificate: (id) => services.certificates.issueFor(id),
+      issueCertificate: (id, options) => services.certificates.issueFor(id, options),
     });
     report = await services.stats.report({ ...period, municipality: null });
   });
@@ -90,6 +90,35 @@ describe(`Demo data on a fresh install (${dbLabel})`, function () {
     expect(issued).to.have.length(accepted.length);
     const verified = await services.certificates.verify(String((issued[0] as { code: string }).code));
     expect(verified.status).to.be.oneOf(['valid', 'expired']);
+  });
+
+  it('when a demo certificate is read, then it is dated moments after its application was accepted, weeks before the seed, and numbered as its outcome says', async () => {
+    const rows = await db('certificates as c')
+      .join('applications as a', 'a.id', 'c.application_id')
+      .select<
+        {
+          issued_at: Date | string | number;
+          number: string;
+          decided_at: Date | string | number;
+          outcome: string;
+        }[]
+      >('c.issued_at', 'c.number', 'a.decided_at', 'a.outcome');
+    expect(rows.length).to.be.greaterThan(100);
+    const seededAt = new Date(`${services.stats.defaultPeriod().to}T00:00:00+03:00`).getTime();
+    const ages = new Set<number>();
+    for (const row of rows) {
+      const issued = new Date(row.issued_at).getTime();
+      const decided = new Date(row.decided_at).getTime();
+      const { certificate } = JSON.parse(row.outcome) as {
+        certificate: { number: string; issuedAt: string };
+      };
+      expect(issued - decided, row.number).to.equal(30_000);
+      expect(issued).to.equal(new Date(certificate.issuedAt).getTime());
+      expect(row.number).to.equal(certificate.number);
+      ages.add(Math.floor((seededAt - issued) / (7 * 24 * 3600 * 1000)));
+    }
+    // Spread over the demo's weeks, as the decisions were: not all on the day of the seed.
+    expect(ages.size).to.be.greaterThan(4);
   });
 
   it('when a demo application of each service is opened, then its one-line answers read as real ones (permit numbers, names), not the same filler everywhere', async () => {
