@@ -113,12 +113,17 @@ export function servingRss(server: Server): number[] {
 /** Clock ticks a second in /proc's CPU times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
 const TICKS_PER_SECOND = 100;
 
-/** User + system CPU of one process so far, in milliseconds (0 if it is gone). */
-function cpuMsOf(pid: number): number {
+/**
+ * User + system CPU of one process so far, in milliseconds (0 if it is gone); with `reaped`, also that
+ * of its children that have exited and been waited for.
+ */
+function cpuMsOf(pid: number, reaped = false): number {
   try {
-    // The fields after the command name, whose parentheses may hold spaces: utime is the 12th, stime the 13th.
+    // The fields after the command name, whose parentheses may hold spaces: utime is the 12th, stime the
+    // 13th, cutime and cstime (the exited children's) the 14th and 15th.
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    const ticks = [11, 12, ...(reaped ? [13, 14] : [])].reduce((sum, i) => sum + Number(fields[i]), 0);
+    return (ticks * 1000) / TICKS_PER_SECOND;
   } catch {
     return 0;
   }
@@ -129,13 +134,19 @@ export function servingCpuMs(server: Server): number {
   return [server.child.pid!, ...childrenOf(server.child.pid!)].reduce((ms, pid) => ms + cpuMsOf(pid), 0);
 }
 
-/** CPU used so far by every PostgreSQL server process on the machine (ms): the database's share. */
+/**
+ * CPU used so far by PostgreSQL on this machine (ms): the database's share. A backend that exits
+ * (a pool closing an idle connection) takes its CPU with it, which counted before it and not after
+ * made a run's share too small, even nothing; the postmaster's exited children's CPU holds it from
+ * then on, so every server process is counted with its reaped children.
+ */
 export function postgresCpuMs(): number {
   let ms = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') ms += cpuMsOf(Number(entry));
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        ms += cpuMsOf(Number(entry), true);
     } catch {
       // gone since the directory was read
     }
