@@ -93,16 +93,15 @@ describe(`Demo data on a fresh install (${dbLabel})`, function () {
   });
 
   it('when a demo certificate is read, then it is dated moments after its application was accepted, weeks before the seed, and numbered as its outcome says', async () => {
+    type Dated = Date | string | number;
     const rows = await db('certificates as c')
       .join('applications as a', 'a.id', 'c.application_id')
-      .select<
-        {
-          issued_at: Date | string | number;
-          number: string;
-          decided_at: Date | string | number;
-          outcome: string;
-        }[]
-      >('c.issued_at', 'c.number', 'a.decided_at', 'a.outcome');
+      .select<{ issued_at: Dated; number: string; decided_at: Dated; outcome: string }[]>(
+        'c.issued_at',
+        'c.number',
+        'a.decided_at',
+        'a.outcome',
+      );
     expect(rows.length).to.be.greaterThan(100);
     const seededAt = new Date(`${services.stats.defaultPeriod().to}T00:00:00+03:00`).getTime();
     const ages = new Set<number>();
